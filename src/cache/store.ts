@@ -1,0 +1,43 @@
+/**
+ * The one interface behind every piece of shared state: cached upstream reads, single-flight locks and
+ * fleet-wide quotas. RedisStore shares it across replicas; MemoryStore serves a single replica.
+ * All keys passed in are full keys (callers add the version prefix); all TTLs are milliseconds.
+ */
+export interface QuotaDecision {
+  allowed: boolean;
+  /** Calls left in the current window after this decision. */
+  remaining: number;
+  /** When refused: milliseconds until a call would be allowed again. */
+  retryAfterMs: number;
+  /** Epoch ms at which the oldest counted call leaves the window (null when none is counted). */
+  resetsAt: number | null;
+}
+
+export interface QuotaState {
+  used: number;
+  remaining: number;
+  resetsAt: number | null;
+}
+
+export interface Store {
+  readonly kind: 'redis' | 'memory';
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  del(...keys: string[]): Promise<void>;
+  /** Deletes every key starting with `prefix` (used to invalidate one deployment's cached reads). */
+  delPrefix(prefix: string): Promise<void>;
+  /** SET NX PX: true when the key was created (lock acquired). */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** Deletes `key` only while it still holds `value` (releasing a lock we own). */
+  delIfEquals(key: string, value: string): Promise<void>;
+  /**
+   * Sliding-window log: counts the call at `now` if fewer than `limit` calls fall in (now - windowMs, now].
+   * Atomic across replicas.
+   */
+  takeQuota(key: string, limit: number, windowMs: number, now: number): Promise<QuotaDecision>;
+  /** The same window, read without counting. */
+  peekQuota(key: string, limit: number, windowMs: number, now: number): Promise<QuotaState>;
+  /** True while the store can be used (Redis connected); memory is always ready. */
+  isReady(): boolean;
+  close(): Promise<void>;
+}

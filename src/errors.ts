@@ -1,0 +1,102 @@
+/**
+ * Expected failures: outcomes a caller can act on, each with a stable code from CONTRACT.md §4.
+ * Anything that is not an ExpectedError is a bug and is masked by Yoga as INTERNAL_SERVER_ERROR.
+ */
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'RATE_LIMITED'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'UPSTREAM_ERROR'
+  | 'BROKER_NOT_CONFIGURED'
+  | 'DEPLOYMENT_NOT_RUNNING'
+  | 'NOT_SUPPORTED'
+  | 'OUTCOME_UNKNOWN';
+
+export class ExpectedError extends Error {
+  readonly code: ErrorCode;
+  /** Extra fields placed in the GraphQL error's `extensions` (never secrets). */
+  readonly extensions: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.extensions = { code, ...extensions };
+  }
+}
+
+export class NotFoundError extends ExpectedError {
+  constructor(message: string) {
+    super('NOT_FOUND', message);
+  }
+}
+
+export class ForbiddenError extends ExpectedError {
+  constructor(message = 'Not allowed for this caller') {
+    super('FORBIDDEN', message);
+  }
+}
+
+export class BadUserInputError extends ExpectedError {
+  readonly field: string | undefined;
+  constructor(message: string, field?: string) {
+    super('BAD_USER_INPUT', message, field ? { field } : {});
+    this.field = field;
+  }
+}
+
+export class RateLimitedError extends ExpectedError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number) {
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    super('RATE_LIMITED', message, { retryAfterSeconds: seconds });
+    this.retryAfterSeconds = seconds;
+  }
+}
+
+export class UpstreamUnavailableError extends ExpectedError {
+  constructor(message: string) {
+    super('UPSTREAM_UNAVAILABLE', message);
+  }
+}
+
+export class UpstreamError extends ExpectedError {
+  readonly upstreamCode: string;
+  constructor(message: string, upstreamCode: string | number, status?: number) {
+    super('UPSTREAM_ERROR', message, {
+      upstreamCode: String(upstreamCode),
+      ...(status ? { upstreamStatus: status } : {}),
+    });
+    this.upstreamCode = String(upstreamCode);
+  }
+}
+
+export class BrokerNotConfiguredError extends ExpectedError {
+  constructor(deploymentId: string) {
+    super('BROKER_NOT_CONFIGURED', `Deployment ${deploymentId} has no broker API configured in this gateway`);
+  }
+}
+
+export class DeploymentNotRunningError extends ExpectedError {
+  constructor(deploymentId: string, status: string) {
+    super('DEPLOYMENT_NOT_RUNNING', `Deployment ${deploymentId} is ${status.toLowerCase()}, not running`);
+  }
+}
+
+export class NotSupportedError extends ExpectedError {
+  constructor(what: string, version: string) {
+    super('NOT_SUPPORTED', `${what} is not available on EMQX ${version} brokers`);
+  }
+}
+
+export class OutcomeUnknownError extends ExpectedError {
+  constructor(operation: string) {
+    super(
+      'OUTCOME_UNKNOWN',
+      `${operation} was sent but no answer came back in time; it was not retried, check the result before trying again`,
+    );
+  }
+}
