@@ -19,6 +19,24 @@ export interface QuotaState {
   resetsAt: number | null;
 }
 
+export interface TakeQuotaOptions {
+  /**
+   * When true, a store that would otherwise count on a replica-local fallback (the failover store while
+   * Redis is down) throws `StoreUnavailableError` instead, so fail-closed endpoints never run on a local count.
+   * A store that is the fleet's only store (memory without REDIS_URL, or Redis itself) ignores it.
+   * @default false
+   */
+  requireShared?: boolean;
+}
+
+/** The shared store could not be reached and the caller asked not to fall back to a local one. */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
 export interface Store {
   readonly kind: 'redis' | 'memory';
   get(key: string): Promise<string | null>;
@@ -34,7 +52,13 @@ export interface Store {
    * Sliding-window log: counts the call at `now` if fewer than `limit` calls fall in (now - windowMs, now].
    * Atomic across replicas.
    */
-  takeQuota(key: string, limit: number, windowMs: number, now: number): Promise<QuotaDecision>;
+  takeQuota(
+    key: string,
+    limit: number,
+    windowMs: number,
+    now: number,
+    options?: TakeQuotaOptions,
+  ): Promise<QuotaDecision>;
   /** The same window, read without counting. */
   peekQuota(key: string, limit: number, windowMs: number, now: number): Promise<QuotaState>;
   /** True while the store can be used (Redis connected); memory is always ready. */

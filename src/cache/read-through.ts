@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { Store } from './store.ts';
+
+export type ReadSource = 'UPSTREAM' | 'CACHE' | 'STALE';
+
+export interface ReadResult<T> {
+  value: T;
+  source: ReadSource;
+  /** Epoch ms at which the value was fetched from upstream (by any replica). */
+  fetchedAt: number;
+}
+
+export interface ReadOptions<T> {
+  /** Age below which a cached value is served as CACHE without asking upstream. */
+  ttlMs: number;
+  /** How long a value is kept (its physical TTL) to be served as STALE while refreshing or on errors. */
+  staleTtlMs: number;
+  /** Parses the cached JSON again on every read; an entry that fails it is a miss. */
+  schema: z.ZodType<T>;
+  fetch: () => Promise<T>;
+  /**
+   * Serve a stale value at once and refresh behind it; when false a stale value is refreshed first and
+   * served only if the refresh fails.
+   * @default true
+   */
+  refreshInBackground?: boolean;
+}
+
+export interface ReadThroughCacheOptions {
+  store: Store;
+  /** Namespace of every key, with a version so a format change never reads old entries: `gw:v1:`. */
+  keyPrefix: string;
+  /** @default 10_000 */
+  lockTtlMs?: number;
+  /** How long a replica waits for another one's fetch before fetching itself. @default 5_000 */
+  lockWaitMs?: number;
+  logger?: Pick<Logger, 'warn' | 'debug'>;
+  /** @default Date.now */
+  now?: () => number;
+}
+
+export interface ReadThroughCache {
+  read<T>(key: string, options: ReadOptions<T>): Promise<ReadResult<T>>;
+  /** Puts a value in at once, e.g. the new status after a start mutation. */
+  write<T>(key: string, value: T, options: { ttlMs: number; staleTtlMs: number }): Promise<void>;
+  invalidate(...keys: string[]): Promise<void>;
+  invalidatePrefix(prefix: string): Promise<void>;
+}
+
+interface Entry<T> {
+  value: T;
+  fetchedAt: number;
+}
+
+const entrySchema = <T>(schema: z.ZodType<T>) => z.object({ v: schema, t: z.number() });
+
+/**
+ * Read-through cache with stale-while-revalidate and single flight: one fetch per key at a time in this
+ * process (a shared promise) and across replicas (a lock in the store; the others poll for the value).
+ * Values must survive JSON: the schema parses what JSON.parse gives back (e.g. dates as ISO strings).
+ */
+export function createReadThroughCache(options: ReadThroughCacheOptions): ReadThroughCache {
+  const { store, keyPrefix, logger } = options;
+  const lockTtlMs = options.lockTtlMs ?? 10_000;
+  const lockWaitMs = options.lockWaitMs ?? 5_000;
+  const now = options.now ?? Date.now;
+  const inflight = new Map<string, Promise<ReadResult<unknown>>>();
+
+  const fullKey = (key: string) => `${keyPrefix}${key}`;
+  const lockKey = (key: string) => `${keyPrefix}lock:${key}`;
+
+  async function load<T>(key: string, schema: z.ZodType<T>): Promise<Entry<T> | null> {
+    try {
+      const raw = await store.get(fullKey(key));
+      if (raw === null) return null;
+      const parsed = entrySchema(schema).safeParse(JSON.parse(raw));
+      if (parsed.success) return { value: parsed.data.v as T, fetchedAt: parsed.data.t };
+      logger?.warn({ key, issues: parsed.error.issues.length }, 'Cached entry failed its schema; refetching');
+    } catch (error) {
+      logger?.warn({ err: error, key }, 'Cached entry unreadable; refetching');
+    }
+    return null;
+  }
+
+  async function save<T>(key: string, entry: Entry<T>, ttl: { ttlMs: number; staleTtlMs: number }) {
+    const json = JSON.stringify({ v: entry.value, t: entry.fetchedAt });
+    await store.set(fullKey(key), json, Math.max(ttl.ttlMs, ttl.staleTtlMs));
+  }
+
+  const isFresh = (entry: Entry<unknown>, ttlMs: number) => now() - entry.fetchedAt < ttlMs;
+
+  /** Waits for another replica's fetch: a fresh value, the lock gone, or the wait over (null). */
+  async function awaitOther<T>(
+    key: string,
+    opts: ReadOptions<T>,
+    deadline: number,
+  ): Promise<Entry<T> | 'free' | null> {
+    for (let pause = 10; performance.now() < deadline; pause = Math.min(pause * 2, 100)) {
+      await delay(Math.min(pause, Math.max(1, deadline - performance.now())));
+      const entry = await load(key, opts.schema);
+      if (entry && isFresh(entry, opts.ttlMs)) return entry;
+      if ((await store.get(lockKey(key)).catch(() => null)) === null) return 'free';
+    }
+    return null;
+  }
+
+  async function fetchAndSave<T>(key: string, opts: ReadOptions<T>): Promise<ReadResult<T>> {
+    const value = await opts.fetch();
+    const entry = { value, fetchedAt: now() };
+    // A value that could not be cached is still the right answer for this caller.
+    await save(key, entry, opts).catch((error: unknown) =>
+      logger?.warn({ err: error, key }, 'Could not cache value'),
+    );
+    return { ...entry, source: 'UPSTREAM' };
+  }
+
+  /** One fetch per key across replicas: take the lock and fetch, or wait for whoever holds it. */
+  async function fetchSingle<T>(key: string, opts: ReadOptions<T>): Promise<ReadResult<T>> {
+    // Waiting runs on the monotonic clock: the injected `now` only dates entries.
+    const deadline = performance.now() + lockWaitMs;
+    while (performance.now() < deadline) {
+      const token = randomUUID();
+      if (await store.setIfAbsent(lockKey(key), token, lockTtlMs)) {
+        try {
+          return await fetchAndSave(key, opts);
+        } finally {
+          await store.delIfEquals(lockKey(key), token).catch(() => undefined);
+        }
+      }
+      const outcome = await awaitOther(key, opts, deadline);
+      if (outcome === null) break;
+      if (outcome !== 'free') return { ...outcome, source: 'CACHE' };
+    }
+    logger?.warn({ key, lockWaitMs }, 'Waited too long for another replica to fetch; fetching here');
+    return fetchAndSave(key, opts);
+  }
+
+  /** Coalesces identical concurrent reads of this process into one promise. */
+  function coalesced<T>(key: string, opts: ReadOptions<T>): Promise<ReadResult<T>> {
+    const running = inflight.get(key);
+    if (running) return running as Promise<ReadResult<T>>;
+    const started = (async () => {
+      try {
+        return await fetchSingle(key, opts);
+      } finally {
+        inflight.delete(key);
+      }
+    })();
+    inflight.set(key, started);
+    return started;
+  }
+
+  async function read<T>(key: string, opts: ReadOptions<T>): Promise<ReadResult<T>> {
+    const entry = await load(key, opts.schema);
+    if (entry && isFresh(entry, opts.ttlMs)) return { ...entry, source: 'CACHE' };
+    if (entry && opts.refreshInBackground !== false) {
+      coalesced(key, opts).catch((error: unknown) => {
+        logger?.warn({ err: error, key }, 'Background refresh failed; serving the stale value');
+      });
+      return { ...entry, source: 'STALE' };
+    }
+    try {
+      return await coalesced(key, opts);
+    } catch (error) {
+      if (!entry) throw error;
+      logger?.warn({ err: error, key }, 'Refresh failed; serving the stale value');
+      return { ...entry, source: 'STALE' };
+    }
+  }
+
+  return {
+    read,
+    write: (key, value, ttl) => save(key, { value, fetchedAt: now() }, ttl),
+    invalidate: async (...keys) => store.del(...keys.map(fullKey)),
+    invalidatePrefix: (prefix) => store.delPrefix(fullKey(prefix)),
+  };
+}

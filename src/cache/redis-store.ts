@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { QuotaDecision, QuotaState, Store } from './store.ts';
+
+export interface RedisStoreOptions {
+  /** e.g. `redis://127.0.0.1:6379/0`. */
+  url: string;
+  /**
+   * A command that has no answer after this long fails, so no request waits on a hung Redis.
+   * @default 500
+   */
+  commandTimeoutMs?: number;
+  /**
+   * Upper bound of the reconnect backoff (it grows by 100 ms per attempt up to this).
+   * @default 2000
+   */
+  maxReconnectDelayMs?: number;
+  logger?: Pick<Logger, 'warn' | 'info'>;
+}
+
+/**
+ * Sliding-window log, atomic on the server. ARGV: now, cutoff (now - window), limit, unique member, window.
+ * Bounds come from the caller as strings because Lua prints large numbers in %.14g.
+ * Returns { allowed, used, oldest score | false, score whose exit frees the next slot | false }.
+ */
+const TAKE_QUOTA = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
+local used = redis.call('ZCARD', KEYS[1])
+local limit = tonumber(ARGV[3])
+local allowed = 0
+if used < limit then
+  redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
+  used = used + 1
+  allowed = 1
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2]
+local freeing = false
+if allowed == 0 then
+  freeing = redis.call('ZRANGE', KEYS[1], used - limit, used - limit, 'WITHSCORES')[2]
+end
+return { allowed, used, oldest or false, freeing or false }
+`;
+
+/** The same window read without counting or trimming. ARGV: cutoff. Returns { used, oldest | false }. */
+const PEEK_QUOTA = `
+local min = '(' .. ARGV[1]
+local used = redis.call('ZCOUNT', KEYS[1], min, '+inf')
+local oldest = redis.call('ZRANGEBYSCORE', KEYS[1], min, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)[2]
+return { used, oldest or false }
+`;
+
+const DEL_IF_EQUALS = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+type QuotaCommands = {
+  takeQuota(key: string, ...args: string[]): Promise<[number, number, string | null, string | null]>;
+  peekQuota(key: string, cutoff: string): Promise<[number, string | null]>;
+  delIfEquals(key: string, value: string): Promise<number>;
+};
+
+/** Escapes glob characters so SCAN MATCH treats the prefix literally. */
+const globEscape = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
+
+function connect(options: RedisStoreOptions): Redis & QuotaCommands {
+  const redis = new Redis(options.url, {
+    // Commands fail at once while disconnected instead of queueing, and are not resent after a reconnect.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    commandTimeout: options.commandTimeoutMs ?? 500,
+    connectTimeout: Math.max(1000, (options.commandTimeoutMs ?? 500) * 4),
+    retryStrategy: (attempt) => Math.min(attempt * 100, options.maxReconnectDelayMs ?? 2000),
+  });
+  redis.defineCommand('takeQuota', { numberOfKeys: 1, lua: TAKE_QUOTA });
+  redis.defineCommand('peekQuota', { numberOfKeys: 1, lua: PEEK_QUOTA, readOnly: true });
+  redis.defineCommand('delIfEquals', { numberOfKeys: 1, lua: DEL_IF_EQUALS });
+  return redis as Redis & QuotaCommands;
+}
+
+/** Logs the first connection error of an outage and the recovery, not every reconnect attempt. */
+function watchConnection(redis: Redis, logger: RedisStoreOptions['logger']) {
+  let down = false;
+  redis.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    logger?.warn({ err: error }, 'Redis unreachable; retrying in the background');
+  });
+  redis.on('ready', () => {
+    if (down) logger?.info('Redis reachable again');
+    down = false;
+  });
+}
+
+const score = (value: string | null) => (value === null ? null : Number(value));
+
+/**
+ * The fleet's shared store. Quota windows use the `now` passed by the caller (each replica's NTP-synced
+ * clock, as the tests inject it), not Redis TIME: skew between replicas shifts a window by the skew only.
+ * Physical expiry (PX, PEXPIRE) runs on Redis's clock.
+ */
+export function createRedisStore(options: RedisStoreOptions): Store {
+  const redis = connect(options);
+  watchConnection(redis, options.logger);
+
+  return {
+    kind: 'redis',
+    async get(key) {
+      return redis.get(key);
+    },
+    async set(key, value, ttlMs) {
+      await redis.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+    },
+    async del(...keys) {
+      if (keys.length > 0) await redis.unlink(...keys);
+    },
+    async delPrefix(prefix) {
+      const stream = redis.scanStream({ match: `${globEscape(prefix)}*`, count: 500 });
+      for await (const keys of stream as AsyncIterable<string[]>) {
+        if (keys.length > 0) await redis.unlink(...keys);
+      }
+    },
+    async setIfAbsent(key, value, ttlMs) {
+      return (await redis.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX')) === 'OK';
+    },
+    async delIfEquals(key, value) {
+      await redis.delIfEquals(key, value);
+    },
+    async takeQuota(key, limit, windowMs, now): Promise<QuotaDecision> {
+      const member = `${now}:${randomUUID()}`;
+      const args = [now, now - windowMs, limit, member, Math.max(1, Math.ceil(windowMs))].map(String);
+      const [allowed, used, oldest, freeing] = await redis.takeQuota(key, ...args);
+      const freeingAt = score(freeing);
+      const oldestAt = score(oldest);
+      return {
+        allowed: allowed === 1,
+        remaining: Math.max(0, limit - used),
+        retryAfterMs: allowed === 1 ? 0 : freeingAt === null ? windowMs : freeingAt + windowMs - now,
+        resetsAt: oldestAt === null ? null : oldestAt + windowMs,
+      };
+    },
+    async peekQuota(key, limit, windowMs, now): Promise<QuotaState> {
+      const [used, oldest] = await redis.peekQuota(key, String(now - windowMs));
+      const oldestAt = score(oldest);
+      return {
+        used,
+        remaining: Math.max(0, limit - used),
+        resetsAt: oldestAt === null ? null : oldestAt + windowMs,
+      };
+    },
+    isReady: () => redis.status === 'ready',
+    async close() {
+      if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+      else redis.disconnect();
+    },
+  };
+}
