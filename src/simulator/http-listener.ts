@@ -1,0 +1,158 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { FaultStore } from './faults.ts';
+import type { RequestLog } from './request-log.ts';
+import { type Fault, json, type SimHandler, type SimRequest, type SimResponse } from './types.ts';
+
+export interface HttpListenerOptions {
+  /** Name written into the request log and used to look up faults: `platform` or a deployment ID. */
+  target: string;
+  handler: SimHandler;
+  requestLog: RequestLog;
+  faults: FaultStore;
+  /** @default 0 (a free port) */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** @default Date.now */
+  now?: () => number;
+}
+
+export interface HttpListener {
+  readonly port: number;
+  /** `http://127.0.0.1:PORT`, no trailing slash. */
+  readonly origin: string;
+  /**
+   * While down, every new connection is accepted and destroyed at once and open ones are cut, as a stopped
+   * deployment's load balancer would; the port stays bound so the API address never changes.
+   */
+  setDown(down: boolean): void;
+  isDown(): boolean;
+  /** Ends hung and delayed requests and keep-alive sockets, then stops listening. */
+  close(): Promise<void>;
+}
+
+interface Outcome {
+  response?: SimResponse;
+  /** Never answer; the socket stays open until the client gives up or the listener closes. */
+  hang?: boolean;
+  delayMs?: number;
+}
+
+const splitUrl = (url: string): [string, string] => {
+  const mark = url.indexOf('?');
+  return mark < 0 ? [url, ''] : [url.slice(0, mark), url.slice(mark + 1)];
+};
+
+const faultResponse = (fault: Fault): SimResponse => ({
+  status: fault.status ?? 500,
+  headers: fault.headers ?? {},
+  ...(fault.body === undefined ? {} : { body: fault.body }),
+});
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, response: SimResponse): void {
+  if (res.destroyed) return;
+  const body = response.body === undefined ? undefined : Buffer.from(response.body);
+  const headers = { ...response.headers, ...(body ? { 'content-length': String(body.length) } : {}) };
+  res.writeHead(response.status, headers);
+  res.end(body);
+}
+
+async function decide(options: HttpListenerOptions, request: SimRequest): Promise<Outcome> {
+  const fault = options.faults.match(options.target, request.method, request.rawPath);
+  if (fault?.hang) return { hang: true };
+  const delayMs = fault?.delayMs ?? 0;
+  if (fault?.status !== undefined) return { response: faultResponse(fault), delayMs };
+  try {
+    return { response: await options.handler(request), delayMs };
+  } catch (error) {
+    // A throwing handler is a simulator bug: make it loud, and answer as EMQX's uncaught-crash path does.
+    console.error(`[simulator ${options.target}] handler failed`, error);
+    const message = error instanceof Error ? error.message : String(error);
+    return { response: json(500, { code: 'INTERNAL_ERROR', message }) };
+  }
+}
+
+export async function createHttpListener(options: HttpListenerOptions): Promise<HttpListener> {
+  const { target, requestLog } = options;
+  const now = options.now ?? Date.now;
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let down = false;
+  let closed = false;
+
+  const dropConnections = () => {
+    for (const timer of timers) clearTimeout(timer);
+    timers.clear();
+    for (const socket of sockets) socket.destroy();
+  };
+
+  /** Resolves after `ms`, or never when the listener drops its connections first (the socket is gone then). */
+  const wait = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+
+  const serve = async (req: IncomingMessage, res: ServerResponse) => {
+    const at = now();
+    const body = await readBody(req).catch(() => undefined);
+    if (body === undefined) return;
+    const method = req.method ?? 'GET';
+    const [rawPath, query] = splitUrl(req.url ?? '/');
+    const outcome = await decide(options, {
+      method,
+      rawPath,
+      query: new URLSearchParams(query),
+      headers: req.headers,
+      body,
+    });
+    const status = outcome.response?.status ?? 0;
+    // Logged once the outcome is known, before any delay, so a client that timed out still finds its request.
+    requestLog.record({ target, method, rawPath, query, body: body.toString('utf8'), status, at });
+    if (outcome.hang || !outcome.response) return;
+    if (outcome.delayMs) await wait(outcome.delayMs);
+    send(res, outcome.response);
+  };
+
+  const server = createServer((req, res) => void serve(req, res));
+  server.on('connection', (socket: Socket) => {
+    if (down || closed) {
+      socket.destroy();
+      return;
+    }
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  await once(server, 'listening');
+  const { port, address } = server.address() as AddressInfo;
+
+  return {
+    port,
+    origin: `http://${address}:${port}`,
+    setDown(value) {
+      down = value;
+      if (down) dropConnections();
+    },
+    isDown: () => down,
+    async close() {
+      if (closed) return;
+      closed = true;
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      dropConnections();
+      server.closeAllConnections();
+      await stopped;
+    },
+  };
+}
