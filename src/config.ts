@@ -1,0 +1,213 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Parsed once at start-up and passed down; every setting is validated and a bad
+ * one is named by its path (never by its value, which may be a secret).
+ */
+
+const quota = (limit: number) =>
+  z
+    .object({
+      limit: z.number().int().min(0).describe('calls allowed in one window, fleet-wide'),
+      windowSeconds: z.number().positive().describe('length of the sliding window in seconds'),
+    })
+    .default({ limit, windowSeconds: 3600 });
+
+const platformSchema = z.object({
+  apiUrl: z
+    .url()
+    .describe('base URL the platform paths are appended to, e.g. https://cloud-intl.emqx.com/public_api/v1'),
+  apiKey: z.string().min(1).describe('platform API key'),
+  apiSecret: z.string().min(1).describe('platform API secret'),
+  /** Defaults from seed 000 (the newer platform page). */
+  quotas: z
+    .object({
+      listDeployments: quota(60),
+      getDeployment: quota(60),
+      startDeployment: quota(5),
+      stopDeployment: quota(5),
+      createDeployment: quota(1),
+    })
+    .default({
+      listDeployments: { limit: 60, windowSeconds: 3600 },
+      getDeployment: { limit: 60, windowSeconds: 3600 },
+      startDeployment: { limit: 5, windowSeconds: 3600 },
+      stopDeployment: { limit: 5, windowSeconds: 3600 },
+      createDeployment: { limit: 1, windowSeconds: 3600 },
+    }),
+});
+
+const brokerSchema = z.object({
+  apiUrl: z
+    .url()
+    .refine(
+      (url) => /\/api\/v[45]\/?$/.test(url),
+      'must end in /api/v4 or /api/v5, as the EMQX Cloud console shows it',
+    )
+    .describe("the deployment's broker API address"),
+  apiKey: z.string().min(1).describe('App ID'),
+  apiSecret: z.string().min(1).describe('App Secret'),
+});
+
+const roleSchema = z.enum(['viewer', 'operator', 'admin']);
+
+const apiKeySchema = z.object({
+  name: z.string().min(1).describe('caller name shown in logs and the audit trail'),
+  key: z.string().min(16, 'must be at least 16 characters').describe('the bearer token'),
+  role: roleSchema,
+  projects: z.array(z.string().min(1)).min(1).default(['*']).describe('project names, or "*" for all'),
+});
+
+const jwtSchema = z
+  .object({
+    secret: z.string().min(32, 'must be at least 32 characters').optional().describe('HS256 secret'),
+    jwksUrl: z.url().optional().describe('JWKS address for RS256/ES256 keys'),
+    issuer: z.string().min(1),
+    audience: z.string().min(1),
+    clockToleranceSeconds: z.number().int().min(0).max(300).default(30),
+  })
+  .refine((jwt) => jwt.secret || jwt.jwksUrl, 'needs secret or jwksUrl');
+
+const authSchema = z.union([
+  z.object({ mode: z.literal('none') }),
+  z.object({
+    mode: z.literal('tokens').default('tokens'),
+    apiKeys: z.array(apiKeySchema).default([]),
+    jwt: jwtSchema.optional(),
+  }),
+]);
+
+const fileSchema = z.object({
+  platform: platformSchema,
+  deployments: z
+    .record(
+      z.string().regex(/^[a-z0-9]{4,32}$/, 'deployment IDs are lowercase letters and digits'),
+      brokerSchema,
+    )
+    .default({}),
+  cache: z
+    .object({
+      deploymentsTtlSeconds: z.number().positive().default(60),
+      brokerTtlSeconds: z.number().positive().default(5),
+      /** How long an expired entry may still be served when the upstream fails or is rate-limited. */
+      staleTtlSeconds: z.number().positive().default(86_400),
+    })
+    .default({ deploymentsTtlSeconds: 60, brokerTtlSeconds: 5, staleTtlSeconds: 86_400 }),
+  upstream: z
+    .object({
+      connectTimeoutMs: z.number().int().positive().default(3_000),
+      /** Whole-call budget for one upstream request (headers and body). */
+      timeoutMs: z.number().int().positive().default(8_000),
+      /** Concurrent calls to one deployment's broker API from one replica. */
+      brokerConcurrency: z.number().int().positive().default(8),
+    })
+    .default({ connectTimeoutMs: 3_000, timeoutMs: 8_000, brokerConcurrency: 8 }),
+  auth: authSchema,
+});
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  GATEWAY_CONFIG_FILE: z.string().min(1, 'is required'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Role = z.infer<typeof roleSchema>;
+export type FileConfig = z.infer<typeof fileSchema>;
+export type PlatformConfig = FileConfig['platform'];
+export type QuotaEndpoint = keyof PlatformConfig['quotas'];
+export type BrokerConfig = z.infer<typeof brokerSchema>;
+export type AuthConfig = FileConfig['auth'];
+
+export interface GatewayConfig extends FileConfig {
+  port: number;
+  host: string;
+  redisUrl: string | undefined;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {}
+
+const formatIssues = (prefix: string, error: z.ZodError) =>
+  error.issues
+    .map((issue) => `  ${[prefix, ...issue.path].filter((p) => p !== '').join('.')}: ${issue.message}`)
+    .join('\n');
+
+/** Replaces `${NAME}` in every string of the parsed JSON with the environment variable NAME. */
+function interpolate(value: unknown, env: NodeJS.ProcessEnv, path: string[], missing: string[]): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+      const found = env[name];
+      if (found === undefined) missing.push(`  ${path.join('.')}: environment variable ${name} is not set`);
+      return found ?? '';
+    });
+  }
+  if (Array.isArray(value))
+    return value.map((item, i) => interpolate(item, env, [...path, String(i)], missing));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, interpolate(item, env, [...path, key], missing)]),
+    );
+  }
+  return value;
+}
+
+const isLoopback = (host: string) =>
+  host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+
+/** Validates the already-read JSON document together with the environment. */
+export function parseConfig(document: unknown, env: NodeJS.ProcessEnv): GatewayConfig {
+  const envResult = envSchema.safeParse(env);
+  if (!envResult.success) throw new ConfigError(`Invalid environment:\n${formatIssues('', envResult.error)}`);
+  const missing: string[] = [];
+  const interpolated = interpolate(document, env, [], missing);
+  if (missing.length > 0) throw new ConfigError(`Invalid configuration file:\n${missing.join('\n')}`);
+  const fileResult = fileSchema.safeParse(interpolated);
+  if (!fileResult.success)
+    throw new ConfigError(`Invalid configuration file:\n${formatIssues('', fileResult.error)}`);
+  const { PORT, HOST, REDIS_URL, LOG_LEVEL } = envResult.data;
+  if (fileResult.data.auth.mode === 'none' && !isLoopback(HOST)) {
+    throw new ConfigError(
+      `Invalid configuration file:\n  auth.mode: "none" is only allowed when HOST is a loopback address`,
+    );
+  }
+  return { ...fileResult.data, port: PORT, host: HOST, redisUrl: REDIS_URL, logLevel: LOG_LEVEL };
+}
+
+/** Reads GATEWAY_CONFIG_FILE and the environment; throws ConfigError with a readable list of bad settings. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const file = env.GATEWAY_CONFIG_FILE;
+  if (!file) throw new ConfigError('Invalid environment:\n  GATEWAY_CONFIG_FILE: is required');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      `Cannot read GATEWAY_CONFIG_FILE (${file}): ${(error as NodeJS.ErrnoException).code}`,
+    );
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`GATEWAY_CONFIG_FILE (${file}) is not valid JSON`);
+  }
+  return parseConfig(document, env);
+}
+
+/** Every secret value in the configuration, for scrubbing text that might echo one back. */
+export function configSecrets(config: FileConfig): string[] {
+  const secrets = [config.platform.apiKey, config.platform.apiSecret];
+  for (const broker of Object.values(config.deployments)) secrets.push(broker.apiKey, broker.apiSecret);
+  if (config.auth.mode !== 'none') {
+    for (const key of config.auth.apiKeys) secrets.push(key.key);
+    if (config.auth.jwt?.secret) secrets.push(config.auth.jwt.secret);
+  }
+  return secrets.filter((secret) => secret.length >= 4);
+}

@@ -1,0 +1,113 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DestinationStream } from 'pino';
+import { createApp } from './app.ts';
+import { createAuthenticator } from './auth/authenticate.ts';
+import { createFailoverStore } from './cache/failover-store.ts';
+import { createMemoryStore } from './cache/memory-store.ts';
+import { createQuotaGuard } from './cache/quotas.ts';
+import { createReadThroughCache } from './cache/read-through.ts';
+import { createRedisStore } from './cache/redis-store.ts';
+import type { Store } from './cache/store.ts';
+import { configSecrets, type GatewayConfig } from './config.ts';
+import { createDeploymentCatalog } from './deployments/catalog.ts';
+import { createLifecycle } from './deployments/lifecycle.ts';
+import { createLogger, createSecretScrubber, type Logger } from './logger.ts';
+import { createMetrics } from './metrics.ts';
+import type { Services } from './services.ts';
+import { createHttpClient } from './upstream/http.ts';
+import { createPlatformApi } from './upstream/platform.ts';
+
+/** Bumped whenever a cached value's shape changes, so replicas never read each other's old formats. */
+export const KEY_PREFIX = 'emqxgw:v1:';
+
+export interface GatewayOptions {
+  /** Where log lines go. @default stdout */
+  logDestination?: DestinationStream;
+}
+
+function createStore(config: GatewayConfig, logger: Logger): Store {
+  const memory = createMemoryStore();
+  if (!config.redisUrl) return memory;
+  const redis = createRedisStore({ url: config.redisUrl, logger });
+  return createFailoverStore({ primary: redis, fallback: memory, logger });
+}
+
+/** Wires one gateway process from its configuration. Nothing listens until `listen()`. */
+export function createGateway(config: GatewayConfig, options: GatewayOptions = {}) {
+  const secrets = configSecrets(config);
+  const pairs: Array<[string, string]> = [
+    [config.platform.apiKey, config.platform.apiSecret],
+    ...Object.values(config.deployments).map((b): [string, string] => [b.apiKey, b.apiSecret]),
+  ];
+  const scrub = createSecretScrubber(secrets, pairs);
+  const logger = createLogger({ level: config.logLevel, scrub, destination: options.logDestination });
+  const metrics = createMetrics();
+  const store = createStore(config, logger);
+  const http = createHttpClient({ ...config.upstream, logger, metrics });
+  const quotas = createQuotaGuard({
+    store,
+    quotas: config.platform.quotas,
+    keyPrefix: KEY_PREFIX,
+    failClosed: new Set(['startDeployment', 'stopDeployment', 'createDeployment']),
+  });
+  const cache = createReadThroughCache({ store, keyPrefix: KEY_PREFIX, logger });
+  const platform = createPlatformApi({ config: config.platform, http, quotas, logger });
+  const catalog = createDeploymentCatalog({ platform, cache, config, logger, metrics });
+  const lifecycle = createLifecycle({ platform, catalog, logger });
+  const services: Services = {
+    config,
+    logger,
+    metrics,
+    store,
+    http,
+    cache,
+    quotas,
+    platform,
+    catalog,
+    lifecycle,
+    scrub,
+  };
+
+  let ready = false;
+  const app = createApp({
+    services,
+    authenticate: createAuthenticator(config.auth),
+    isReady: () => ready,
+  });
+  const server: Server = createServer((req, res) => {
+    app.handle(req, res).catch((error: unknown) => {
+      logger.error({ err: error }, 'request handler failed');
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+
+  return {
+    services,
+    app,
+    server,
+    logger,
+    /** Listens on the configured (or given) port; resolves with the bound address. */
+    async listen(port = config.port, host = config.host): Promise<AddressInfo> {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve());
+      });
+      ready = true;
+      return server.address() as AddressInfo;
+    },
+    /** Stops taking traffic (readyz 503), lets in-flight requests finish, then releases everything. */
+    async close(drainMs = 10_000): Promise<void> {
+      ready = false;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), drainMs);
+      await closed;
+      clearTimeout(timer);
+      await Promise.allSettled([http.close(), store.close()]);
+    },
+  };
+}
+
+export type Gateway = ReturnType<typeof createGateway>;

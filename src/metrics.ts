@@ -1,0 +1,43 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The Prometheus registry of one gateway instance (not the global one, so tests can run several). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    operations: new Counter({
+      name: 'gateway_graphql_operations_total',
+      help: 'GraphQL operations by type and outcome',
+      labelNames: ['type', 'outcome'] as const,
+      registers: [registry],
+    }),
+    upstreamCalls: new Counter({
+      name: 'gateway_upstream_calls_total',
+      help: 'Calls to EMQX APIs by API, endpoint and HTTP status (or error code)',
+      labelNames: ['api', 'endpoint', 'status'] as const,
+      registers: [registry],
+    }),
+    upstreamSeconds: new Histogram({
+      name: 'gateway_upstream_call_seconds',
+      help: 'Duration of calls to EMQX APIs',
+      labelNames: ['api', 'endpoint'] as const,
+      buckets: [0.005, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    cacheReads: new Counter({
+      name: 'gateway_cache_reads_total',
+      help: 'Cached reads by kind and source (UPSTREAM = miss, CACHE = hit, STALE = served stale)',
+      labelNames: ['kind', 'source'] as const,
+      registers: [registry],
+    }),
+    quotaRemaining: new Gauge({
+      name: 'gateway_platform_quota_remaining',
+      help: 'Remaining fleet-wide platform API calls in the current window, as last seen by this replica',
+      labelNames: ['endpoint'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

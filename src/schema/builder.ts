@@ -1,0 +1,59 @@
+import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import ValidationPlugin from '@pothos/plugin-validation';
+import { hasRole } from '../auth/caller.ts';
+import type { GatewayContext } from '../context.ts';
+import { BadUserInputError, ExpectedError, ForbiddenError } from '../errors.ts';
+
+/** The one schema builder. It defines no types: each domain file under schema/ adds its own. */
+export const builder = new SchemaBuilder<{
+  Context: GatewayContext;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date | string };
+    JSON: { Input: unknown; Output: unknown };
+    ID: { Input: string; Output: string };
+  };
+  AuthScopes: { viewer: boolean; operator: boolean; admin: boolean };
+  DefaultFieldNullability: false;
+}>({
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, ValidationPlugin, RelayPlugin, DataloaderPlugin, ComplexityPlugin],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: (context) => ({
+      viewer: hasRole(context.caller, 'viewer'),
+      operator: hasRole(context.caller, 'operator'),
+      admin: hasRole(context.caller, 'admin'),
+    }),
+    unauthorizedError: (_parent, _context, info) =>
+      new ForbiddenError(`Your role may not use ${info.parentType.name}.${info.fieldName}`),
+  },
+  errors: {
+    defaultTypes: [ExpectedError],
+    directResult: true,
+    unsafelyHandleInputErrors: true,
+  },
+  validation: {
+    validationError: (result) => {
+      const issue = result.issues[0];
+      const field = issue?.path?.map((part) => String(typeof part === 'object' ? part.key : part)).join('.');
+      return new BadUserInputError(
+        field ? `${field}: ${issue?.message}` : (issue?.message ?? 'Invalid input'),
+        field,
+      );
+    },
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodeQueryOptions: { nullable: true },
+    nodesQueryOptions: false,
+  },
+  complexity: {
+    defaultComplexity: 1,
+    defaultListMultiplier: 10,
+  },
+});

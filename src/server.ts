@@ -1,0 +1,35 @@
+import { ConfigError, loadConfig } from './config.ts';
+import { createGateway } from './gateway.ts';
+
+/** The only entry that listens: load config → gateway → listen; SIGTERM/SIGINT drain and exit 0. */
+async function main() {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`emqx-cloud-gateway refuses to start.\n${error.message}`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const gateway = createGateway(config);
+  const address = await gateway.listen();
+  gateway.logger.info(
+    { host: address.address, port: address.port },
+    'gateway listening; GraphiQL at /graphql',
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    gateway.logger.info({ signal }, 'draining');
+    await gateway.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+void main();

@@ -1,0 +1,145 @@
+import { Agent, request, errors as undiciErrors } from 'undici';
+import { OutcomeUnknownError, UpstreamUnavailableError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
+
+/**
+ * The life of one upstream call, written once: auth → URL → send with timeouts → status → parse.
+ * It only fails for transport reasons; what a status means is each API's business (v4 says errors in
+ * HTTP 200, v5 in 4xx, the platform in 4xx with an opaque body).
+ */
+
+export interface UpstreamCall {
+  api: 'platform' | 'broker';
+  /** Stable label for metrics and logs, e.g. `listDeployments` or `GET /clients`. */
+  endpoint: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Base URL (e.g. `https://x/api/v5`) with the already percent-encoded path appended. */
+  url: string;
+  query?: URLSearchParams;
+  /** JSON body; sent with Content-Type application/json. */
+  body?: unknown;
+  credentials: { user: string; password: string };
+  /** Reads may be repeated after a transport failure; writes never are. */
+  idempotent: boolean;
+  requestId?: string;
+  signal?: AbortSignal;
+}
+
+export interface UpstreamReply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** Parsed JSON when the body is JSON, the text otherwise, undefined when empty. */
+  body: unknown;
+}
+
+export interface HttpClientOptions {
+  /** @default 3000 */
+  connectTimeoutMs?: number;
+  /** Budget for one whole call, headers and body. @default 8000 */
+  timeoutMs?: number;
+  /** Extra attempts for idempotent calls after a connection failure. @default 1 */
+  readRetries?: number;
+  logger: Logger;
+  metrics?: Metrics;
+}
+
+export type HttpClient = {
+  call(call: UpstreamCall): Promise<UpstreamReply>;
+  close(): Promise<void>;
+};
+
+/** Failures that happen before any byte of the request could have reached the server. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
+function notSent(error: unknown): boolean {
+  if (error instanceof undiciErrors.ConnectTimeoutError) return true;
+  const code = (error as { code?: string; cause?: { code?: string } }).code;
+  const causeCode = (error as { cause?: { code?: string } }).cause?.code;
+  return NOT_SENT_CODES.has(code ?? '') || NOT_SENT_CODES.has(causeCode ?? '');
+}
+
+function parseBody(text: string, contentType: string | undefined): unknown {
+  if (text.length === 0) return undefined;
+  if (contentType?.includes('json') || /^[[{"\d-]/.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const timeoutMs = options.timeoutMs ?? 8_000;
+  const agent = new Agent({
+    connect: { timeout: options.connectTimeoutMs ?? 3_000 },
+    keepAliveTimeout: 10_000,
+    connections: 64,
+  });
+
+  async function once(call: UpstreamCall): Promise<UpstreamReply> {
+    const url = call.query && [...call.query.keys()].length > 0 ? `${call.url}?${call.query}` : call.url;
+    const basic = Buffer.from(`${call.credentials.user}:${call.credentials.password}`).toString('base64');
+    const signals = [AbortSignal.timeout(timeoutMs), ...(call.signal ? [call.signal] : [])];
+    const response = await request(url, {
+      dispatcher: agent,
+      method: call.method,
+      headers: {
+        authorization: `Basic ${basic}`,
+        accept: 'application/json',
+        ...(call.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(call.requestId ? { 'x-request-id': call.requestId } : {}),
+      },
+      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      signal: AbortSignal.any(signals),
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    const text = await response.body.text();
+    const contentType = response.headers['content-type'];
+    return {
+      status: response.statusCode,
+      headers: response.headers,
+      body: parseBody(text, Array.isArray(contentType) ? contentType[0] : contentType),
+    };
+  }
+
+  async function call(call: UpstreamCall): Promise<UpstreamReply> {
+    const attempts = call.idempotent ? 1 + (options.readRetries ?? 1) : 1;
+    const started = performance.now();
+    const labels = { api: call.api, endpoint: call.endpoint };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const reply = await once(call);
+        options.metrics?.upstreamCalls.inc({ ...labels, status: String(reply.status) });
+        options.metrics?.upstreamSeconds.observe(labels, (performance.now() - started) / 1000);
+        options.logger.debug(
+          { ...labels, method: call.method, status: reply.status, attempt },
+          'upstream call',
+        );
+        return reply;
+      } catch (error) {
+        const unsent = notSent(error);
+        const reason =
+          (error as Error).name === 'TimeoutError'
+            ? 'timeout'
+            : ((error as { code?: string }).code ?? 'error');
+        options.metrics?.upstreamCalls.inc({ ...labels, status: reason });
+        options.logger.warn({ ...labels, method: call.method, reason, attempt }, 'upstream call failed');
+        if (call.signal?.aborted) throw new UpstreamUnavailableError('The request was cancelled');
+        if (!call.idempotent && !unsent) throw new OutcomeUnknownError(`${call.endpoint}`);
+        if (attempt >= attempts || reason === 'timeout') {
+          throw new UpstreamUnavailableError(
+            reason === 'timeout'
+              ? `${call.api === 'platform' ? 'EMQX Cloud' : 'The broker API'} did not answer in time`
+              : `Cannot reach ${call.api === 'platform' ? 'EMQX Cloud' : 'the broker API'}`,
+          );
+        }
+      }
+    }
+  }
+
+  return { call, close: () => agent.close() };
+}

@@ -1,0 +1,256 @@
+import { z } from 'zod';
+import type { QuotaGuard } from '../cache/quotas.ts';
+import type { PlatformConfig, QuotaEndpoint } from '../config.ts';
+import {
+  BadUserInputError,
+  NotFoundError,
+  RateLimitedError,
+  UpstreamError,
+  UpstreamUnavailableError,
+} from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { HttpClient, UpstreamReply } from './http.ts';
+
+/**
+ * The EMQX Cloud platform API (emqx-api.md §2): list, get, start, stop and create deployments.
+ * Every call first takes a slot of its fleet-wide quota; a 429 pauses that endpoint for the whole fleet.
+ */
+
+/** `"2024-07-22 05:32"` (UTC, no zone) → ISO 8601. */
+const platformTime = z
+  .string()
+  .nullish()
+  .transform((text) => {
+    const match = text?.match(/^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(:\d{2})?$/);
+    return match ? `${match[1]}T${match[2]}${match[3] ?? ':00'}.000Z` : null;
+  });
+
+const deploymentSchema = z.object({
+  deploymentID: z.string().min(1),
+  deploymentName: z.string(),
+  deploymentType: z.string(),
+  status: z.string(),
+  platform: z.string(),
+  region: z.string(),
+  projectName: z.string().nullish(),
+  version: z.string().nullish(),
+  connections: z.number().nullish(),
+  tps: z.number().nullish(),
+  createAt: platformTime,
+});
+
+const operationSchema = z.object({
+  deploymentID: z.string(),
+  deploymentName: z.string().optional(),
+  operation: z.string(),
+});
+
+const createdSchema = z.object({
+  deploymentID: z.string().min(1),
+  deploymentName: z.string(),
+  deploymentType: z.string(),
+  status: z.string().default('pending'),
+  platform: z.string(),
+  region: z.string(),
+  regionLabel: z.string().optional(),
+  createAt: platformTime,
+  spec: z
+    .object({
+      connections: z.number().optional(),
+      tps: z.number().optional(),
+      deploymentVersion: z.string().optional(),
+    })
+    .partial()
+    .nullish(),
+});
+
+/** A deployment as the platform describes it, with names made regular. */
+export interface PlatformDeployment {
+  deploymentId: string;
+  name: string;
+  /** Raw platform type: `serverless`, `dedicated`, `dedicatedFlex`. */
+  type: string;
+  /** Raw platform status, e.g. `running`. */
+  status: string;
+  platform: string;
+  region: string;
+  projectName: string | null;
+  /** `v4` / `v5` when the platform says so (the list does; get-one does not). */
+  version: string | null;
+  connections: number | null;
+  tps: number | null;
+  /** ISO 8601 UTC. */
+  createdAt: string | null;
+}
+
+export interface CreateDeploymentRequest {
+  platform: string;
+  region: string;
+  connections: number;
+  deploymentType: 'dedicated' | 'serverless' | 'dedicatedFlex';
+  deploymentName?: string;
+}
+
+export const platformDeploymentSchema: z.ZodType<PlatformDeployment> = z.object({
+  deploymentId: z.string(),
+  name: z.string(),
+  type: z.string(),
+  status: z.string(),
+  platform: z.string(),
+  region: z.string(),
+  projectName: z.string().nullable(),
+  version: z.string().nullable(),
+  connections: z.number().nullable(),
+  tps: z.number().nullable(),
+  createdAt: z.string().nullable(),
+});
+
+const fromWire = (d: z.infer<typeof deploymentSchema>): PlatformDeployment => ({
+  deploymentId: d.deploymentID,
+  name: d.deploymentName,
+  type: d.deploymentType,
+  status: d.status,
+  platform: d.platform,
+  region: d.region,
+  projectName: d.projectName ?? null,
+  version: d.version ?? null,
+  connections: d.connections ?? null,
+  tps: d.tps ?? null,
+  createdAt: d.createAt,
+});
+
+export interface PlatformApiOptions {
+  config: PlatformConfig;
+  http: HttpClient;
+  quotas: QuotaGuard;
+  logger: Logger;
+}
+
+export type PlatformApi = ReturnType<typeof createPlatformApi>;
+
+function retryAfterMs(reply: UpstreamReply): number | undefined {
+  const header = reply.headers['retry-after'];
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+export function createPlatformApi({ config, http, quotas, logger }: PlatformApiOptions) {
+  const base = config.apiUrl.replace(/\/+$/, '');
+  const credentials = { user: config.apiKey, password: config.apiSecret };
+
+  async function send(
+    endpoint: QuotaEndpoint,
+    method: 'GET' | 'POST',
+    path: string,
+    options: { body?: unknown; requestId?: string } = {},
+  ): Promise<UpstreamReply> {
+    await quotas.take(endpoint);
+    const reply = await http.call({
+      api: 'platform',
+      endpoint,
+      method,
+      url: `${base}${path}`,
+      body: options.body,
+      credentials,
+      idempotent: method === 'GET',
+      requestId: options.requestId,
+    });
+    if (reply.status === 429) {
+      const pauseMs = retryAfterMs(reply);
+      await quotas.pause(endpoint, pauseMs);
+      throw new RateLimitedError(
+        `EMQX Cloud rate-limited ${endpoint}; the gateway holds further calls for the whole fleet`,
+        (pauseMs ?? config.quotas[endpoint].windowSeconds * 1000) / 1000,
+      );
+    }
+    if (reply.status >= 500)
+      throw new UpstreamUnavailableError(`EMQX Cloud answered ${reply.status} to ${endpoint}`);
+    return reply;
+  }
+
+  /** Maps the documented 4xx answers; the body is opaque and may echo input, so only its code is kept. */
+  function failure(endpoint: string, reply: UpstreamReply, subject?: string): Error {
+    if (reply.status === 404 && subject) return new NotFoundError(`Deployment ${subject} not found`);
+    const body = reply.body as { code?: unknown } | undefined;
+    const code = typeof body?.code === 'string' || typeof body?.code === 'number' ? body.code : reply.status;
+    logger.warn({ endpoint, status: reply.status, upstreamCode: code }, 'platform API refused the call');
+    const reason: Record<number, string> = {
+      401: 'EMQX Cloud rejected the gateway platform API key',
+      403: 'The gateway platform API key lacks permission for this call',
+      422: 'EMQX Cloud refused the request as invalid for the deployment in its current state',
+    };
+    return new UpstreamError(
+      reason[reply.status] ?? `EMQX Cloud answered ${reply.status}`,
+      code,
+      reply.status,
+    );
+  }
+
+  function parse<T>(endpoint: string, schema: z.ZodType<T>, body: unknown): T {
+    const result = schema.safeParse(body);
+    if (result.success) return result.data;
+    logger.error({ endpoint, issues: result.error.issues }, 'platform API answered outside its contract');
+    throw new UpstreamError('EMQX Cloud answered in an unexpected shape', 'CONTRACT_MISMATCH');
+  }
+
+  return {
+    /** `GET /deployments` — every deployment of the account (no pagination). */
+    async listDeployments(requestId?: string): Promise<PlatformDeployment[]> {
+      const reply = await send('listDeployments', 'GET', '/deployments', { requestId });
+      if (reply.status !== 200) throw failure('listDeployments', reply);
+      return parse('listDeployments', z.array(deploymentSchema), reply.body).map(fromWire);
+    },
+
+    /** `GET /deployments/{id}` — null when the platform does not know it. */
+    async getDeployment(deploymentId: string, requestId?: string): Promise<PlatformDeployment | null> {
+      const reply = await send('getDeployment', 'GET', `/deployments/${encodeURIComponent(deploymentId)}`, {
+        requestId,
+      });
+      if (reply.status === 404) return null;
+      if (reply.status !== 200) throw failure('getDeployment', reply);
+      return fromWire(parse('getDeployment', deploymentSchema, reply.body));
+    },
+
+    /** `POST /deployments/{id}/start|stop` — 201 `{deploymentID, deploymentName, operation}`. */
+    async changeState(deploymentId: string, action: 'start' | 'stop', requestId?: string): Promise<string> {
+      const endpoint = action === 'start' ? 'startDeployment' : 'stopDeployment';
+      const path = `/deployments/${encodeURIComponent(deploymentId)}/${action}`;
+      const reply = await send(endpoint, 'POST', path, { requestId });
+      if (reply.status < 200 || reply.status >= 300) throw failure(endpoint, reply, deploymentId);
+      return parse(endpoint, operationSchema, reply.body).operation;
+    },
+
+    /** `POST /deployments` — 201 with the new deployment (in the default project, pending). */
+    async createDeployment(
+      request: CreateDeploymentRequest,
+      requestId?: string,
+    ): Promise<PlatformDeployment> {
+      const reply = await send('createDeployment', 'POST', '/deployments', { body: request, requestId });
+      if (reply.status === 400 || reply.status === 422) {
+        throw new BadUserInputError(
+          'EMQX Cloud refused these parameters: check platform, region, plan and connections',
+          'input',
+        );
+      }
+      if (reply.status < 200 || reply.status >= 300) throw failure('createDeployment', reply);
+      const created = parse('createDeployment', createdSchema, reply.body);
+      return {
+        deploymentId: created.deploymentID,
+        name: created.deploymentName,
+        type: created.deploymentType,
+        status: created.status,
+        platform: created.platform,
+        region: created.regionLabel ?? created.region,
+        projectName: 'default',
+        version: created.spec?.deploymentVersion ?? 'v5',
+        connections: created.spec?.connections ?? request.connections,
+        tps: created.spec?.tps ?? null,
+        createdAt: created.createAt,
+      };
+    },
+  };
+}
