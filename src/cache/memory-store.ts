@@ -103,7 +103,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       // The call after this one may run once enough of the oldest calls have left the window.
       const freeing = log[log.length - limit];
       const retryAfterMs = allowed ? 0 : freeing === undefined ? windowMs : freeing + windowMs - at;
-      return { allowed, ...state(log, limit, windowMs), retryAfterMs };
+      const { remaining, resetsAt } = state(log, limit, windowMs);
+      return { allowed, remaining, retryAfterMs, resetsAt };
     },
     async peekQuota(key, limit, windowMs, at) {
       const log = logs.get(key) ?? [];
