@@ -78,3 +78,55 @@ export async function createDeploymentRuntime(options: DeploymentRuntimeOptions)
     },
   };
 }
+
+export interface DeploymentFleetOptions extends Omit<DeploymentRuntimeOptions, 'broker'> {
+  generateCredentials: () => { appId: string; appSecret: string };
+  generateMqttUsers: () => MqttUser[];
+}
+
+/** Given credentials for one deployment; whatever is missing is generated. */
+export interface DeploymentSpec {
+  id: string;
+  version: BrokerVersion;
+  serverless: boolean;
+  appId?: string;
+  appSecret?: string;
+  mqttUsers?: MqttUser[];
+}
+
+/** Every deployment's runtime, by ID. */
+export interface DeploymentFleet {
+  add(spec: DeploymentSpec): Promise<DeploymentRuntime>;
+  get(id: string): DeploymentRuntime | undefined;
+  setRunning(id: string, running: boolean): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createDeploymentFleet(options: DeploymentFleetOptions): DeploymentFleet {
+  const { generateCredentials, generateMqttUsers, ...shared } = options;
+  const runtimes = new Map<string, DeploymentRuntime>();
+  return {
+    async add(spec) {
+      const given =
+        spec.appId && spec.appSecret ? { appId: spec.appId, appSecret: spec.appSecret } : undefined;
+      const broker: BrokerFactoryOptions = {
+        deploymentId: spec.id,
+        version: spec.version,
+        ...(given ?? generateCredentials()),
+        serverless: spec.serverless,
+        mqttUsers: spec.mqttUsers ?? generateMqttUsers(),
+        ...(shared.now === undefined ? {} : { now: shared.now }),
+      };
+      const runtime = await createDeploymentRuntime({ ...shared, broker });
+      runtimes.set(spec.id, runtime);
+      return runtime;
+    },
+    get: (id) => runtimes.get(id),
+    async setRunning(id, running) {
+      await runtimes.get(id)?.setRunning(running);
+    },
+    async close() {
+      await Promise.all([...runtimes.values()].map((runtime) => runtime.close()));
+    },
+  };
+}

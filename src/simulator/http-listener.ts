@@ -80,60 +80,74 @@ async function decide(options: HttpListenerOptions, request: SimRequest): Promis
   }
 }
 
-export async function createHttpListener(options: HttpListenerOptions): Promise<HttpListener> {
-  const { target, requestLog } = options;
-  const now = options.now ?? Date.now;
+/** The sockets and pending delays of one listener, so that going down or closing cuts them all at once. */
+function createConnections() {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
+  return {
+    /** Keeps an accepted socket, or destroys it at once when the listener is not serving. */
+    admit(socket: Socket, serving: boolean) {
+      if (!serving) {
+        socket.destroy();
+        return;
+      }
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    },
+    /** Resolves after `ms`, or never when `dropAll` comes first (the socket is gone by then). */
+    wait: (ms: number) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          resolve();
+        }, ms);
+        timers.add(timer);
+      }),
+    dropAll() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      for (const socket of sockets) socket.destroy();
+    },
+  };
+}
+
+type Connections = ReturnType<typeof createConnections>;
+
+async function serve(
+  options: HttpListenerOptions,
+  connections: Connections,
+  req: IncomingMessage,
+  res: ServerResponse,
+) {
+  const at = (options.now ?? Date.now)();
+  const body = await readBody(req).catch(() => undefined);
+  if (body === undefined) return;
+  const method = req.method ?? 'GET';
+  const [rawPath, query] = splitUrl(req.url ?? '/');
+  const request = { method, rawPath, query: new URLSearchParams(query), headers: req.headers, body };
+  const outcome = await decide(options, request);
+  const status = outcome.response?.status ?? 0;
+  // Logged once the outcome is known, before any delay, so a client that timed out still finds its request.
+  options.requestLog.record({
+    target: options.target,
+    method,
+    rawPath,
+    query,
+    body: body.toString('utf8'),
+    status,
+    at,
+  });
+  if (outcome.hang || !outcome.response) return;
+  if (outcome.delayMs) await connections.wait(outcome.delayMs);
+  send(res, outcome.response);
+}
+
+export async function createHttpListener(options: HttpListenerOptions): Promise<HttpListener> {
+  const connections = createConnections();
   let down = false;
   let closed = false;
-
-  const dropConnections = () => {
-    for (const timer of timers) clearTimeout(timer);
-    timers.clear();
-    for (const socket of sockets) socket.destroy();
-  };
-
-  /** Resolves after `ms`, or never when the listener drops its connections first (the socket is gone then). */
-  const wait = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.add(timer);
-    });
-
-  const serve = async (req: IncomingMessage, res: ServerResponse) => {
-    const at = now();
-    const body = await readBody(req).catch(() => undefined);
-    if (body === undefined) return;
-    const method = req.method ?? 'GET';
-    const [rawPath, query] = splitUrl(req.url ?? '/');
-    const outcome = await decide(options, {
-      method,
-      rawPath,
-      query: new URLSearchParams(query),
-      headers: req.headers,
-      body,
-    });
-    const status = outcome.response?.status ?? 0;
-    // Logged once the outcome is known, before any delay, so a client that timed out still finds its request.
-    requestLog.record({ target, method, rawPath, query, body: body.toString('utf8'), status, at });
-    if (outcome.hang || !outcome.response) return;
-    if (outcome.delayMs) await wait(outcome.delayMs);
-    send(res, outcome.response);
-  };
-
-  const server = createServer((req, res) => void serve(req, res));
-  server.on('connection', (socket: Socket) => {
-    if (down || closed) {
-      socket.destroy();
-      return;
-    }
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
+  const server = createServer((req, res) => void serve(options, connections, req, res));
+  server.on('connection', (socket: Socket) => connections.admit(socket, !down && !closed));
   server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   await once(server, 'listening');
   const { port, address } = server.address() as AddressInfo;
@@ -143,14 +157,14 @@ export async function createHttpListener(options: HttpListenerOptions): Promise<
     origin: `http://${address}:${port}`,
     setDown(value) {
       down = value;
-      if (down) dropConnections();
+      if (down) connections.dropAll();
     },
     isDown: () => down,
     async close() {
       if (closed) return;
       closed = true;
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-      dropConnections();
+      connections.dropAll();
       server.closeAllConnections();
       await stopped;
     },

@@ -1,14 +1,20 @@
 import { generateAppCredentials, generateMqttUsers, generatePlatformCredentials } from './credentials.ts';
-import { type BrokerFactory, createDeploymentRuntime, type DeploymentRuntime } from './deployment-runtime.ts';
-import { createFaultStore } from './faults.ts';
+import {
+  type BrokerFactory,
+  createDeploymentFleet,
+  type DeploymentFleet,
+  type DeploymentRuntime,
+} from './deployment-runtime.ts';
+import { createFaultStore, type FaultStore } from './faults.ts';
 import { createHttpListener } from './http-listener.ts';
+import type { PlatformCredentials } from './platform/auth.ts';
 import { createDeploymentStore, type DeploymentStore } from './platform/deployment-store.ts';
 import { createPlatformHandler } from './platform/handler.ts';
 import { createQuotaLimiter, DEFAULT_PLATFORM_QUOTAS } from './platform/quota.ts';
 import type { DeploymentRecord, ProjectRecord } from './platform/records.ts';
 import { PLATFORM_PREFIX } from './platform/router.ts';
 import { parseCreateAt } from './platform/wire.ts';
-import { createRequestLog } from './request-log.ts';
+import { createRequestLog, type RequestLog } from './request-log.ts';
 import { createDefaultSeed, type SeedDeployment, type SimSeed } from './seed.ts';
 import type { SimDeploymentInfo, Simulator, SimulatorOptions } from './simulator.ts';
 
@@ -56,85 +62,97 @@ function describe(record: DeploymentRecord, runtime: DeploymentRuntime): SimDepl
   };
 }
 
-/** Starts the EMQX Cloud simulator: the platform API plus one broker and API listener per deployment. */
-export async function createSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  const now = options.now ?? Date.now;
-  const requestLog = createRequestLog();
-  const faults = createFaultStore();
-  const brokerFactory = options.brokerFactory ?? (await defaultBrokerFactory());
-  const seed = options.seed ?? createDefaultSeed();
-  const runtimes = new Map<string, DeploymentRuntime>();
-  const shared = { brokerFactory, requestLog, faults, now, ...(options.host ? { host: options.host } : {}) };
-
-  const addRuntime = async (record: DeploymentRecord, given: Partial<SeedDeployment> = {}) => {
-    const app =
-      given.appId && given.appSecret ? { appId: given.appId, appSecret: given.appSecret } : undefined;
-    const broker = {
-      deploymentId: record.id,
-      version: record.version,
-      ...(app ?? generateAppCredentials()),
-      serverless: record.type === 'serverless',
-      mqttUsers: given.mqttUsers ?? generateMqttUsers(),
-      now,
-    };
-    runtimes.set(record.id, await createDeploymentRuntime({ ...shared, broker }));
-  };
-  const closeRuntimes = () => Promise.all([...runtimes.values()].map((runtime) => runtime.close()));
-
-  let store: DeploymentStore | undefined;
+async function startFleet(
+  options: SimulatorOptions,
+  seed: SimSeed,
+  shared: Shared,
+): Promise<DeploymentFleet> {
+  const fleet = createDeploymentFleet({
+    ...shared,
+    ...(options.host ? { host: options.host } : {}),
+    brokerFactory: options.brokerFactory ?? (await defaultBrokerFactory()),
+    generateCredentials: generateAppCredentials,
+    generateMqttUsers,
+  });
   try {
-    for (const deployment of seed.deployments) {
-      await addRuntime(seedRecord(deployment, seed.projects), deployment);
-      if (deployment.status === 'running') await runtimes.get(deployment.id)!.setRunning(true);
-    }
-    store = createDeploymentStore({
-      deployments: seed.deployments.map((deployment) => seedRecord(deployment, seed.projects)),
-      delays: { ...DEFAULT_DELAYS, ...options.delays },
-      hooks: {
-        created: (record) => addRuntime(record),
-        setRunning: async (id, running) => runtimes.get(id)?.setRunning(running),
-      },
-    });
-    return await assemble(options, { seed, store, requestLog, faults, runtimes, now, closeRuntimes });
+    await Promise.all(
+      seed.deployments.map(async (deployment) => {
+        const runtime = await fleet.add({ ...deployment, serverless: deployment.type === 'serverless' });
+        if (deployment.status === 'running') await runtime.setRunning(true);
+      }),
+    );
+    return fleet;
   } catch (error) {
-    store?.close();
-    await closeRuntimes();
+    await fleet.close();
     throw error;
   }
 }
 
-interface Parts {
+interface Shared {
+  requestLog: RequestLog;
+  faults: FaultStore;
+  now: () => number;
+}
+
+/** Starts the EMQX Cloud simulator: the platform API plus one broker and API listener per deployment. */
+export async function createSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const shared: Shared = {
+    requestLog: createRequestLog(),
+    faults: createFaultStore(),
+    now: options.now ?? Date.now,
+  };
+  const seed = options.seed ?? createDefaultSeed();
+  const fleet = await startFleet(options, seed, shared);
+  const store = createDeploymentStore({
+    deployments: seed.deployments.map((deployment) => seedRecord(deployment, seed.projects)),
+    delays: { ...DEFAULT_DELAYS, ...options.delays },
+    hooks: {
+      created: async (record) => {
+        await fleet.add({ id: record.id, version: record.version, serverless: record.type === 'serverless' });
+      },
+      setRunning: (id, running) => fleet.setRunning(id, running),
+    },
+  });
+  try {
+    return await assemble(options, { seed, store, fleet, ...shared });
+  } catch (error) {
+    store.close();
+    await fleet.close();
+    throw error;
+  }
+}
+
+interface Parts extends Shared {
   seed: SimSeed;
   store: DeploymentStore;
-  requestLog: ReturnType<typeof createRequestLog>;
-  faults: ReturnType<typeof createFaultStore>;
-  runtimes: Map<string, DeploymentRuntime>;
-  now: () => number;
-  closeRuntimes: () => Promise<unknown>;
+  fleet: DeploymentFleet;
+}
+
+function platformHandler(options: SimulatorOptions, parts: Parts, credentials: PlatformCredentials) {
+  return createPlatformHandler({
+    store: parts.store,
+    projects: parts.seed.projects,
+    credentials,
+    quota: createQuotaLimiter({ ...DEFAULT_PLATFORM_QUOTAS, ...options.quotas }, parts.now),
+    now: parts.now,
+    userID: '00000001',
+  });
 }
 
 async function assemble(options: SimulatorOptions, parts: Parts): Promise<Simulator> {
-  const { seed, store, requestLog, faults, runtimes, now } = parts;
+  const { store, fleet, requestLog, faults } = parts;
   const credentials = { ...generatePlatformCredentials(), ...options.credentials };
-  const handler = createPlatformHandler({
-    store,
-    projects: seed.projects,
-    credentials,
-    quota: createQuotaLimiter({ ...DEFAULT_PLATFORM_QUOTAS, ...options.quotas }, now),
-    now,
-    userID: '00000001',
-  });
   const listener = await createHttpListener({
     target: 'platform',
-    handler,
+    handler: platformHandler(options, parts, credentials),
     requestLog,
     faults,
-    now,
+    now: parts.now,
     ...(options.platformPort === undefined ? {} : { port: options.platformPort }),
     ...(options.host ? { host: options.host } : {}),
   });
   const info = (record: DeploymentRecord | undefined) => {
-    const runtime = record && runtimes.get(record.id);
+    const runtime = record && fleet.get(record.id);
     return record && runtime ? describe(record, runtime) : undefined;
   };
   return {
@@ -147,7 +165,7 @@ async function assemble(options: SimulatorOptions, parts: Parts): Promise<Simula
     async close() {
       store.close();
       await listener.close();
-      await parts.closeRuntimes();
+      await fleet.close();
     },
   };
 }

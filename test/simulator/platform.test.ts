@@ -1,3 +1,4 @@
+import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { basic, createPlatformClient, startTestSimulator } from './platform-helpers.ts';
@@ -134,5 +135,53 @@ describe('routing', () => {
     const response = await client.call(method, path);
     expect(response.status).toBe(405);
     expect(response.headers.allow).toBe(allow);
+  });
+});
+
+describe('request log and faults through the simulator', () => {
+  it('logs platform calls under the target "platform" with the raw wire path', async () => {
+    ctx.sim.requestLog.clear();
+    await client.call('GET', '/deployments/a1b2c3d4?trace=1');
+    expect(ctx.sim.requestLog.entries({ target: 'platform' })).toMatchObject([
+      {
+        method: 'GET',
+        rawPath: '/public_api/v1/deployments/a1b2c3d4',
+        query: 'trace=1',
+        status: 200,
+        body: '',
+      },
+    ]);
+  });
+
+  it('applies a platform fault only where it matches, and never to a deployment API', async () => {
+    ctx.sim.faults.set('platform', {
+      status: 503,
+      body: '{"code":503}',
+      pathIncludes: '/deployments/a1b2c3d4',
+    });
+    try {
+      expect((await client.call('GET', '/deployments/a1b2c3d4')).status).toBe(503);
+      expect((await client.call('GET', '/deployments')).status).toBe(200);
+    } finally {
+      ctx.sim.faults.clear();
+    }
+    expect((await client.call('GET', '/deployments/a1b2c3d4')).status).toBe(200);
+  });
+
+  it('applies a deployment fault to that deployment API', async () => {
+    const info = ctx.sim.deployment('a1b2c3d4')!;
+    ctx.sim.faults.set('a1b2c3d4', { status: 500, body: 'boom' });
+    try {
+      const response = await request(`${info.apiUrl}/clients`, {
+        headers: { authorization: basic(info.appId, info.appSecret) },
+      });
+      expect([response.statusCode, await response.body.text()]).toEqual([500, 'boom']);
+    } finally {
+      ctx.sim.faults.clear('a1b2c3d4');
+    }
+    expect(ctx.sim.requestLog.entries({ target: 'a1b2c3d4' }).at(-1)).toMatchObject({
+      rawPath: '/api/v5/clients',
+      status: 500,
+    });
   });
 });
