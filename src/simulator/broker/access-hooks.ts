@@ -1,0 +1,146 @@
+import type { Client as AedesClient, AedesOptions, AuthenticateError, Subscription } from 'aedes';
+import { countInboundPackets } from './packet-counters.ts';
+import { emptyCounters, socketOf } from './session.ts';
+import { attachOrigin, type CoreState, DENIED_TOPIC, normalizeIp, rememberAuthz } from './state.ts';
+import { parseShared } from './topic.ts';
+import type { Qos } from './types.ts';
+
+type Hooks = Required<
+  Pick<
+    AedesOptions,
+    'preConnect' | 'authenticate' | 'authorizePublish' | 'authorizeSubscribe' | 'authorizeForward'
+  >
+>;
+
+/** MQTT 3.1.1 CONNACK codes: 4 bad username or password, 5 not authorized (also used for bans). */
+function connectError(returnCode: 4 | 5, message: string): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+}
+
+function isSuperuser(state: CoreState, client: AedesClient): boolean {
+  return state.sessions.get(client.id)?.isSuperuser ?? state.pending.get(client)?.isSuperuser ?? false;
+}
+
+function usernameOf(state: CoreState, client: AedesClient): string | null {
+  return state.pending.get(client)?.username ?? state.sessions.get(client.id)?.username ?? null;
+}
+
+function authenticateHook(state: CoreState): Hooks['authenticate'] {
+  return (client, username, password, done) => {
+    state.metrics.inc('client.connect');
+    state.metrics.inc('client.authenticate');
+    const subject = {
+      clientId: client.id,
+      username: username ?? null,
+      peerhost: normalizeIp(socketOf(client).remoteAddress),
+    };
+    if (state.bans.check(subject)) {
+      state.metrics.inc('packets.connack.auth_error');
+      return done(connectError(5, 'banned'), false);
+    }
+    const verdict = state.authn.check(username ?? null, password ?? null);
+    if (verdict.result === 'deny') {
+      state.metrics.inc('authentication.failure');
+      state.metrics.inc('packets.connack.auth_error');
+      return done(connectError(verdict.reason === 'bad_password' ? 4 : 5, verdict.reason), false);
+    }
+    const pending = state.pending.get(client);
+    if (pending) pending.isSuperuser = verdict.result === 'allow' && verdict.isSuperuser;
+    state.metrics.inc(
+      verdict.result === 'anonymous' ? 'authentication.success.anonymous' : 'authentication.success',
+    );
+    if (verdict.result === 'anonymous') state.metrics.inc('client.auth.anonymous');
+    done(null, true);
+  };
+}
+
+function decide(
+  state: CoreState,
+  client: AedesClient,
+  action: 'publish' | 'subscribe',
+  topic: string,
+  qos: Qos,
+  retain: boolean,
+) {
+  state.metrics.inc('client.authorize');
+  if (isSuperuser(state, client)) {
+    state.metrics.inc('authorization.superuser');
+    return 'allow';
+  }
+  const { decision, matched } = state.authz.check({
+    clientId: client.id,
+    username: usernameOf(state, client),
+    action,
+    topic,
+    qos,
+    retain,
+  });
+  state.metrics.inc(matched ? `authorization.matched.${decision}` : 'authorization.nomatch');
+  state.metrics.inc(decision === 'allow' ? 'authorization.allow' : 'authorization.deny');
+  rememberAuthz(state, client.id, { access: action, result: decision, topic, updatedTime: state.now() });
+  return decision;
+}
+
+/** The aedes hooks that enforce bans, built-in authentication and built-in authorization. */
+export function createAccessHooks(state: CoreState): Hooks {
+  return {
+    preConnect(client, packet, callback) {
+      const counters = emptyCounters();
+      state.pending.set(client, {
+        username: packet.username ?? null,
+        protoName: packet.protocolId ?? 'MQTT',
+        protoVer: packet.protocolVersion ?? 4,
+        keepalive: packet.keepalive ?? 0,
+        clean: packet.clean ?? true,
+        counters,
+        isSuperuser: false,
+      });
+      countInboundPackets(state, client, counters);
+      callback(null, true);
+    },
+    authenticate: authenticateHook(state),
+    authorizePublish(client, packet, callback) {
+      if (!client) return callback(null);
+      const system = packet.topic.startsWith('$SYS/');
+      if (system || decide(state, client, 'publish', packet.topic, packet.qos, packet.retain) === 'deny') {
+        state.metrics.inc('packets.publish.auth_error');
+        packet.topic = DENIED_TOPIC;
+        packet.retain = false;
+        return callback(null);
+      }
+      const origin = { id: state.nextMessageId(), publishAt: state.now(), fromClientId: client.id };
+      attachOrigin(state, packet, { ...origin, fromUsername: usernameOf(state, client) });
+      callback(null);
+    },
+    authorizeSubscribe(client, sub: Subscription, callback) {
+      const { group, filter } = parseShared(sub.topic);
+      if (group !== null) {
+        state.shareGroups.set(sub, group);
+        sub.topic = filter;
+      }
+      if (state.apiSubscriptions.has(sub)) return callback(null, sub);
+      if (decide(state, client, 'subscribe', filter, sub.qos as Qos, false) === 'deny') {
+        state.metrics.inc('packets.subscribe.auth_error');
+        return callback(null, null);
+      }
+      callback(null, sub);
+    },
+    authorizeForward(client, packet) {
+      const record = state.sessions.get(client.id);
+      if (record && record.connection === client) {
+        const qos = packet.qos as Qos;
+        record.counters.sendMsg++;
+        record.counters.sendPkt++;
+        record.counters.sendCnt++;
+        record.counters[`sendMsgQos${qos}`]++;
+        if (qos > 0) record.inflight++;
+      }
+      state.metrics.inc('messages.sent');
+      state.metrics.inc('messages.delivered');
+      state.metrics.inc(`messages.qos${packet.qos as Qos}.sent`);
+      state.metrics.inc('packets.publish.sent');
+      state.metrics.inc('packets.sent');
+      return packet;
+    },
+  };
+}

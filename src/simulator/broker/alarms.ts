@@ -1,0 +1,49 @@
+import type { Alarm } from './types.ts';
+
+/** Active alarms (one per name) and the history of deactivated ones, as `emqx_alarm` keeps them. */
+export interface AlarmStore {
+  activated(): Alarm[];
+  deactivated(): Alarm[];
+  /** No-op when an alarm of that name is already active. */
+  activate(name: string, message: string, details?: Record<string, unknown>): void;
+  /** Moves the active alarm of that name to the history; no-op when none is active. */
+  deactivate(name: string): void;
+  /** Clears the history (v5 `DELETE /alarms`). */
+  clearDeactivated(): void;
+}
+
+export function createAlarmStore(now: () => number): AlarmStore {
+  const active = new Map<string, Alarm>();
+  const history: Alarm[] = [];
+  return {
+    activated: () => [...active.values()],
+    deactivated: () => [...history],
+    activate(name, message, details = {}) {
+      if (active.has(name)) return;
+      active.set(name, { name, message, details, activateAt: now(), deactivateAt: null });
+    },
+    deactivate(name) {
+      const alarm = active.get(name);
+      if (!alarm) return;
+      active.delete(name);
+      history.unshift({ ...alarm, deactivateAt: now() });
+    },
+    clearDeactivated() {
+      history.length = 0;
+    },
+  };
+}
+
+/** EMQX Enterprise raises `license_quota` once live connections reach 80% of the licensed maximum. */
+export function checkConnectionQuota(alarms: AlarmStore, liveConnections: number, quota: number): void {
+  const threshold = Math.ceil(quota * 0.8);
+  if (liveConnections >= threshold) {
+    alarms.activate('license_quota', 'License: live connection number exceeds 80%', {
+      limit: quota,
+      threshold: 0.8,
+      connections: liveConnections,
+    });
+  } else {
+    alarms.deactivate('license_quota');
+  }
+}
