@@ -53,6 +53,20 @@ export async function createDeploymentRuntime(options: DeploymentRuntimeOptions)
   });
   listener.setDown(true);
   let running = false;
+  let closed = false;
+  // Changes run one at a time, and close waits for the one in flight so no broker outlives the simulator.
+  let settled: Promise<void> = Promise.resolve();
+  const apply = async (next: boolean) => {
+    if (next === running || closed) return;
+    if (next) {
+      await broker.start();
+      listener.setDown(false);
+    } else {
+      listener.setDown(true);
+      await broker.stop();
+    }
+    running = next;
+  };
 
   return {
     broker,
@@ -60,18 +74,14 @@ export async function createDeploymentRuntime(options: DeploymentRuntimeOptions)
     appId: brokerOptions.appId,
     appSecret: brokerOptions.appSecret,
     mqttUsers: brokerOptions.mqttUsers ?? [],
-    async setRunning(next) {
-      if (next === running) return;
-      if (next) {
-        await broker.start();
-        listener.setDown(false);
-      } else {
-        listener.setDown(true);
-        await broker.stop();
-      }
-      running = next;
+    setRunning(next) {
+      settled = settled.catch(() => {}).then(() => apply(next));
+      return settled;
     },
     async close() {
+      if (closed) return;
+      await settled.catch(() => {});
+      closed = true;
       await listener.close();
       if (running) await broker.stop();
       running = false;
@@ -105,6 +115,7 @@ export interface DeploymentFleet {
 export function createDeploymentFleet(options: DeploymentFleetOptions): DeploymentFleet {
   const { generateCredentials, generateMqttUsers, ...shared } = options;
   const runtimes = new Map<string, DeploymentRuntime>();
+  let closed = false;
   return {
     async add(spec) {
       const given =
@@ -118,6 +129,11 @@ export function createDeploymentFleet(options: DeploymentFleetOptions): Deployme
         ...(shared.now === undefined ? {} : { now: shared.now }),
       };
       const runtime = await createDeploymentRuntime({ ...shared, broker });
+      if (closed) {
+        // The simulator closed while this deployment was being created: nothing may stay listening.
+        await runtime.close();
+        throw new Error('simulator closed');
+      }
       runtimes.set(spec.id, runtime);
       return runtime;
     },
@@ -126,6 +142,7 @@ export function createDeploymentFleet(options: DeploymentFleetOptions): Deployme
       await runtimes.get(id)?.setRunning(running);
     },
     async close() {
+      closed = true;
       await Promise.all([...runtimes.values()].map((runtime) => runtime.close()));
     },
   };
