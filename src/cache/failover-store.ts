@@ -37,7 +37,8 @@ export function fallbackLimit(limit: number, share: number): number {
 /**
  * Sends every call to the primary while it is usable and to the fallback otherwise. Cache writes, deletes
  * and counted quota calls are mirrored into the fallback, so that after a failover this replica still has
- * stale values to serve and still knows the calls it made in the current window. The mirror is not told
+ * stale values to serve and still knows the calls it made in the current window; calls counted only in the
+ * fallback are added to the primary's window once it is back (on that endpoint's next call). The mirror is not told
  * of other replicas' invalidations: after a failover it may serve a value they already replaced, for at
  * most that entry's TTL.
  */
@@ -86,6 +87,37 @@ export function createFailoverStore(options: FailoverStoreOptions): FailoverStor
     );
   }
 
+  /** Calls counted only here while the primary was down, to be added to the shared window once it is back. */
+  const unsynced = new Map<string, number[]>();
+
+  async function takeLocally(key: string, limit: number, windowMs: number, at: number) {
+    const decision = await fallback.takeQuota(key, fallbackLimit(limit, share), windowMs, at);
+    if (decision.allowed) unsynced.set(key, [...(unsynced.get(key) ?? []), at]);
+    return decision;
+  }
+
+  async function replay(key: string, windowMs: number, at: number) {
+    const pending = unsynced.get(key) ?? [];
+    unsynced.delete(key);
+    for (const [index, calledAt] of pending.entries()) {
+      try {
+        if (calledAt > at - windowMs)
+          await primary.takeQuota(key, Number.MAX_SAFE_INTEGER, windowMs, calledAt);
+      } catch (error) {
+        unsynced.set(key, [...pending.slice(index), ...(unsynced.get(key) ?? [])]);
+        throw error;
+      }
+    }
+  }
+
+  async function takeShared(key: string, limit: number, windowMs: number, at: number) {
+    await replay(key, windowMs, at);
+    const decision = await primary.takeQuota(key, limit, windowMs, at);
+    // Recorded here without a limit too, so this replica knows its own calls if it must fail over.
+    if (decision.allowed) await fallback.takeQuota(key, Number.MAX_SAFE_INTEGER, windowMs, at);
+    return decision;
+  }
+
   function refuse(operation: string): never {
     throw new StoreUnavailableError(`Shared store unavailable for ${operation}; refusing to count locally`);
   }
@@ -115,16 +147,10 @@ export function createFailoverStore(options: FailoverStoreOptions): FailoverStor
         () => fallback.delIfEquals(key, value),
       ),
     takeQuota(key, limit, windowMs, at, takeOptions) {
-      const shared = async () => {
-        const decision = await primary.takeQuota(key, limit, windowMs, at);
-        // Record this replica's call locally without limiting it, for the budget it has after a failover.
-        if (decision.allowed) await fallback.takeQuota(key, Number.MAX_SAFE_INTEGER, windowMs, at);
-        return decision;
-      };
       const local = takeOptions?.requireShared
         ? async () => refuse('takeQuota')
-        : () => fallback.takeQuota(key, fallbackLimit(limit, share), windowMs, at);
-      return attempt('takeQuota', shared, local);
+        : () => takeLocally(key, limit, windowMs, at);
+      return attempt('takeQuota', () => takeShared(key, limit, windowMs, at), local);
     },
     peekQuota: (key, limit, windowMs, at) =>
       attempt(

@@ -66,7 +66,7 @@ async function restartRedis(store: { degraded(): boolean }) {
 
 describe('failover store with Redis down', () => {
   it('keeps serving reads from this replica, within a quarter of each budget', async () => {
-    const { store, quotas, cache } = await replica();
+    const { store, quotas, cache, keyPrefix } = await replica();
     const fetch = vi.fn(async () => ({ status: 'running' }));
     await cache.read('deployment:d1', { ...ttl, schema: status, fetch });
     await quotas.take('listDeployments');
@@ -92,7 +92,13 @@ describe('failover store with Redis down', () => {
       remaining: 0,
     });
 
+    // Redis comes back empty; the call made during the outage joins the shared window with the next one.
     await restartRedis(store);
+    await quotas.take('listDeployments');
+    const otherReplica = await untilReady(createRedisStore({ url: redis.url }));
+    opened.push(otherReplica);
+    const shared = await otherReplica.peekQuota(`${keyPrefix}quota:listDeployments`, 8, 60_000, Date.now());
+    expect(shared).toMatchObject({ used: 2, remaining: 6 });
   });
 
   it('refuses fail-closed endpoints with a clear error, and uses Redis again once it is back', async () => {
