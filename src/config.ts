@@ -104,6 +104,17 @@ const fileSchema = z.object({
       brokerConcurrency: z.number().int().positive().default(8),
     })
     .default({ connectTimeoutMs: 3_000, timeoutMs: 8_000, brokerConcurrency: 8 }),
+  limits: z
+    .object({
+      /** Largest message a publish mutation accepts (decoded bytes for base64). */
+      maxPayloadBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(262_144)
+        .describe('largest publish payload in bytes, after base64 decoding; default 256 KiB'),
+    })
+    .default({ maxPayloadBytes: 262_144 }),
   auth: authSchema,
 });
 
