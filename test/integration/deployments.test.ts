@@ -93,7 +93,7 @@ describe('deployments over the platform API', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 5; page++) {
-      const { body } = await stack.gql(LIST, { variables: { first: 2, after } });
+      const { body }: { body: any } = await stack.gql(LIST, { variables: { first: 2, after } });
       seen.push(...body.data.deployments.edges.map((e: any) => e.node.deploymentId));
       if (!body.data.deployments.pageInfo.hasNextPage) break;
       after = body.data.deployments.pageInfo.endCursor;
