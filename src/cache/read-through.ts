@@ -92,16 +92,20 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
 
   const isFresh = (entry: Entry<unknown>, ttlMs: number) => now() - entry.fetchedAt < ttlMs;
 
-  /** Waits for another replica's fetch: a fresh value, the lock gone, or the wait over (null). */
+  /**
+   * Waits for another replica's fetch: a value fetched since `since` (or fresh), the lock gone, or the
+   * wait over (null).
+   */
   async function awaitOther<T>(
     key: string,
     opts: ReadOptions<T>,
+    since: number,
     deadline: number,
   ): Promise<Entry<T> | 'free' | null> {
     for (let pause = 10; performance.now() < deadline; pause = Math.min(pause * 2, 100)) {
       await delay(Math.min(pause, Math.max(1, deadline - performance.now())));
       const entry = await load(key, opts.schema);
-      if (entry && isFresh(entry, opts.ttlMs)) return entry;
+      if (entry && (entry.fetchedAt >= since || isFresh(entry, opts.ttlMs))) return entry;
       if ((await store.get(lockKey(key)).catch(() => null)) === null) return 'free';
     }
     return null;
@@ -121,6 +125,7 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
   async function fetchSingle<T>(key: string, opts: ReadOptions<T>): Promise<ReadResult<T>> {
     // Waiting runs on the monotonic clock: the injected `now` only dates entries.
     const deadline = performance.now() + lockWaitMs;
+    const since = now();
     while (performance.now() < deadline) {
       const token = randomUUID();
       if (await store.setIfAbsent(lockKey(key), token, lockTtlMs)) {
@@ -130,7 +135,7 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
           await store.delIfEquals(lockKey(key), token).catch(() => undefined);
         }
       }
-      const outcome = await awaitOther(key, opts, deadline);
+      const outcome = await awaitOther(key, opts, since, deadline);
       if (outcome === null) break;
       if (outcome !== 'free') return { ...outcome, source: 'CACHE' };
     }

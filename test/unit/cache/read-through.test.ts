@@ -32,6 +32,44 @@ function cacheOn(store: Store, extra: Partial<ReadThroughCacheOptions> = {}) {
   return createReadThroughCache({ store, keyPrefix: extra.keyPrefix ?? freshPrefix(), ...extra });
 }
 
+/**
+ * 50 concurrent reads of one key, alternating between two replicas' caches over `pair`. The fetch is held
+ * until a replica has found the lock taken, so the cross-replica path is what is tested.
+ */
+async function readOnTwoReplicas(
+  pair: [Store, Store],
+  options: { now?: () => number; afterSave?: () => void } = {},
+) {
+  let lockRefused: () => void = () => undefined;
+  const otherReplicaWaiting = new Promise<void>((resolve) => {
+    lockRefused = resolve;
+  });
+  const watched = (store: Store): Store => ({
+    ...store,
+    setIfAbsent: async (key, value, ttlMs) => {
+      const acquired = await store.setIfAbsent(key, value, ttlMs);
+      if (!acquired) lockRefused();
+      return acquired;
+    },
+    set: async (key, value, ttlMs) => {
+      await store.set(key, value, ttlMs);
+      options.afterSave?.();
+    },
+  });
+  const keyPrefix = freshPrefix();
+  const replicas = pair.map((store) => cacheOn(watched(store), { keyPrefix, now: options.now }));
+  const fetch = vi.fn(async () => {
+    // A second fetch means single flight failed: let both finish so the count assertion reports it.
+    if (fetch.mock.calls.length > 1) lockRefused();
+    await otherReplicaWaiting;
+    return running;
+  });
+  const reads = Array.from({ length: 50 }, (_, index) =>
+    replicas[index % 2]!.read('deployments', { ...ttl, schema: deploymentList, fetch }),
+  );
+  return { fetch, results: await Promise.all(reads) };
+}
+
 describe.each(kinds)('read-through cache on the $name store', (kind) => {
   it('fetches on a miss, then serves the cached copy while it is fresh', async () => {
     const clock = manualClock();
@@ -118,35 +156,20 @@ describe.each(kinds)('read-through cache on the $name store', (kind) => {
   });
 
   it('fetches once in total for 50 concurrent reads on two replicas', async () => {
-    const [storeA, storeB] = await kind.openPair();
-    let lockRefused: () => void = () => undefined;
-    const otherReplicaWaiting = new Promise<void>((resolve) => {
-      lockRefused = resolve;
-    });
-    // Holds the fetch until a replica has found the lock taken, so the cross-replica path is what is tested.
-    const watched = (store: Store): Store => ({
-      ...store,
-      setIfAbsent: async (key, value, ttlMs) => {
-        const acquired = await store.setIfAbsent(key, value, ttlMs);
-        if (!acquired) lockRefused();
-        return acquired;
-      },
-    });
-    const keyPrefix = freshPrefix();
-    const replicas = [cacheOn(watched(storeA), { keyPrefix }), cacheOn(watched(storeB), { keyPrefix })];
-    const fetch = vi.fn(async () => {
-      // A second fetch means single flight failed: let both finish so the count assertion reports it.
-      if (fetch.mock.calls.length > 1) lockRefused();
-      await otherReplicaWaiting;
-      return running;
-    });
-    const reads = Array.from({ length: 50 }, (_, index) =>
-      replicas[index % 2]!.read('deployments', { ...ttl, schema: deploymentList, fetch }),
-    );
-    const results = await Promise.all(reads);
+    const { fetch, results } = await readOnTwoReplicas(await kind.openPair());
     expect(fetch).toHaveBeenCalledTimes(1);
     expect(results.every((result) => JSON.stringify(result.value) === JSON.stringify(running))).toBe(true);
     expect(new Set(results.map((result) => result.source))).toEqual(new Set(['UPSTREAM', 'CACHE']));
+  });
+
+  it("hands waiters another replica's value even when it is older than the TTL by the time they look", async () => {
+    const clock = manualClock();
+    const { fetch, results } = await readOnTwoReplicas(await kind.openPair(), {
+      now: clock.now,
+      afterSave: () => clock.advance(ttl.ttlMs),
+    });
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(results.filter((result) => result.source === 'UPSTREAM')).toHaveLength(25);
   });
 
   it('fetches itself when the replica holding the lock never answers', async () => {
