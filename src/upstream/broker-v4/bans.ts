@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import type { BrokerReadApi, BrokerTransport } from '../broker.ts';
+import { brokerPath, parseBody } from '../broker-call.ts';
+import { isoTime, toPage } from '../broker-common.ts';
+import type { Ban, BanKind, PageRequest } from '../broker-model.ts';
+import { envelope, pageParams } from './params.ts';
+
+/** v4 banned (emqx-api.md §3.9): three kinds, `at`/`until` in epoch seconds, meta without `hasnext`. */
+
+export const V4_BAN_AS: Readonly<Partial<Record<BanKind, string>>> = {
+  CLIENT_ID: 'clientid',
+  USERNAME: 'username',
+  PEER_HOST: 'peerhost',
+};
+
+const KIND_BY_AS: Record<string, BanKind> = {
+  clientid: 'CLIENT_ID',
+  username: 'USERNAME',
+  peerhost: 'PEER_HOST',
+};
+
+const banSchema = z
+  .object({
+    as: z.string().refine((as) => as in KIND_BY_AS, 'unknown ban kind'),
+    who: z.string(),
+    by: z.string().nullish(),
+    reason: z.string().nullish(),
+    at: isoTime,
+    until: isoTime,
+  })
+  .transform(
+    (b): Ban => ({
+      kind: KIND_BY_AS[b.as] as BanKind,
+      who: b.who,
+      by: b.by ?? null,
+      reason: b.reason || null,
+      at: b.at,
+      until: b.until,
+    }),
+  );
+
+export function v4Bans(t: BrokerTransport): Pick<BrokerReadApi, 'listBans'> {
+  async function listBans(page: PageRequest) {
+    const path = brokerPath`/banned`;
+    const reply = await t.send({
+      domain: 'bans',
+      method: 'GET',
+      path,
+      query: new URLSearchParams(pageParams(page)),
+    });
+    const body = parseBody(envelope(z.array(banSchema)), reply.body, path.route);
+    return toPage(body.data, body.meta, page, reply.freshness);
+  }
+  return { listBans };
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import type { BrokerReadApi, BrokerTransport } from '../broker.ts';
+import { brokerPath, parseBody } from '../broker-call.ts';
+import { splitShare, toPage } from '../broker-common.ts';
+import type { PageRequest, Subscription, SubscriptionQuery } from '../broker-model.ts';
+import { envelope, pageParams, queryOf } from './params.ts';
+
+/** v4 subscriptions (emqx-api.md §3.3): `share` and `_match_topic`, per client `GET /subscriptions/{id}`. */
+
+const subscriptionSchema = z
+  .object({ clientid: z.string(), topic: z.string(), qos: z.number(), node: z.string().nullish() })
+  .transform(
+    (s): Subscription => ({ clientId: s.clientid, qos: s.qos, node: s.node ?? null, ...splitShare(s.topic) }),
+  );
+
+const listSchema = envelope(z.array(subscriptionSchema));
+
+export function v4Subscriptions(
+  t: BrokerTransport,
+): Pick<BrokerReadApi, 'clientSubscriptions' | 'listSubscriptions'> {
+  /** v4 cannot tell an unknown client from one without subscriptions: both are `[]`. */
+  async function clientSubscriptions(clientId: string) {
+    const path = brokerPath`/subscriptions/${clientId}`;
+    const reply = await t.send({ domain: 'subscriptions', method: 'GET', path });
+    return { value: parseBody(listSchema, reply.body, path.route).data, freshness: reply.freshness };
+  }
+
+  async function listSubscriptions(query: SubscriptionQuery, page: PageRequest) {
+    const path = query.node ? brokerPath`/nodes/${query.node}/subscriptions` : brokerPath`/subscriptions`;
+    const params = queryOf({
+      clientid: query.clientId,
+      topic: query.topic,
+      _match_topic: query.matchTopic,
+      qos: query.qos,
+      share: query.shareGroup,
+    });
+    for (const [key, value] of pageParams(page)) params.set(key, value);
+    const reply = await t.send({ domain: 'subscriptions', method: 'GET', path, query: params });
+    const body = parseBody(listSchema, reply.body, path.route);
+    return toPage(body.data, body.meta, page, reply.freshness);
+  }
+
+  return { clientSubscriptions, listSubscriptions };
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import type { BrokerReadApi, BrokerTransport } from '../broker.ts';
+import { brokerPath, parseBody } from '../broker-call.ts';
+import { isoTime, pageMetaSchema, toPage } from '../broker-common.ts';
+import type { Ban, BanKind, PageRequest } from '../broker-model.ts';
+import { pageParams } from './params.ts';
+
+/** v5 banned (emqx-api.md §4.4): six kinds, RFC 3339 times, `until: "infinity"` for never. */
+
+export const V5_BAN_AS: Readonly<Record<BanKind, string>> = {
+  CLIENT_ID: 'clientid',
+  USERNAME: 'username',
+  PEER_HOST: 'peerhost',
+  CLIENT_ID_REGEX: 'clientid_re',
+  USERNAME_REGEX: 'username_re',
+  PEER_HOST_NET: 'peerhost_net',
+};
+
+const KIND_BY_AS = Object.fromEntries(Object.entries(V5_BAN_AS).map(([kind, as]) => [as, kind])) as Record<
+  string,
+  BanKind
+>;
+
+const banSchema = z
+  .object({
+    as: z.string().refine((as) => as in KIND_BY_AS, 'unknown ban kind'),
+    who: z.string(),
+    by: z.string().nullish(),
+    reason: z.string().nullish(),
+    at: isoTime,
+    until: isoTime,
+  })
+  .transform(
+    (b): Ban => ({
+      kind: KIND_BY_AS[b.as] as BanKind,
+      who: b.who,
+      by: b.by ?? null,
+      reason: b.reason || null,
+      at: b.at,
+      until: b.until,
+    }),
+  );
+
+const listSchema = z.object({ data: z.array(banSchema), meta: pageMetaSchema });
+
+export function v5Bans(t: BrokerTransport): Pick<BrokerReadApi, 'listBans'> {
+  async function listBans(page: PageRequest) {
+    const path = brokerPath`/banned`;
+    const reply = await t.send({
+      domain: 'bans',
+      method: 'GET',
+      path,
+      query: new URLSearchParams(pageParams(page)),
+    });
+    const body = parseBody(listSchema, reply.body, path.route);
+    return toPage(body.data, body.meta, page, reply.freshness);
+  }
+  return { listBans };
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import type { BrokerReadApi, BrokerTransport } from '../broker.ts';
+import { brokerPath, parseBody } from '../broker-call.ts';
+import { notSupported, pageMetaSchema, toPage } from '../broker-common.ts';
+import type { AuthzRuleSet, BrokerResource, PageRequest } from '../broker-model.ts';
+import { pageParams, queryOf } from './params.ts';
+
+/**
+ * v5-only data (emqx-api.md §4.8–4.10): built-in database authentication users and authorization rules,
+ * actions and connectors. v4's plugins, listeners and rule-engine resources do not exist in this form.
+ */
+
+const AUTHENTICATOR = 'password_based:built_in_database';
+
+const userSchema = z
+  .object({ user_id: z.string(), is_superuser: z.boolean().default(false) })
+  .transform((u) => ({ userId: u.user_id, isSuperuser: u.is_superuser }));
+
+const ruleItems = z.array(z.unknown()).default([]);
+const authzSchemas = {
+  USERNAME: z
+    .object({ username: z.string(), rules: ruleItems })
+    .transform((r) => ({ who: r.username, rules: r.rules })),
+  CLIENT_ID: z
+    .object({ clientid: z.string(), rules: ruleItems })
+    .transform((r) => ({ who: r.clientid, rules: r.rules })),
+};
+
+const resourceSchema = z
+  .object({
+    type: z.string().nullish(),
+    name: z.string(),
+    status: z.string().nullish(),
+    enable: z.boolean().nullish(),
+  })
+  .loose()
+  .transform(
+    (r): BrokerResource => ({
+      id: r.type ? `${r.type}:${r.name}` : r.name,
+      name: r.name,
+      type: r.type ?? null,
+      status: r.status ?? null,
+      enabled: r.enable ?? null,
+      node: null,
+      raw: r,
+    }),
+  );
+
+export function v5Extras(
+  t: BrokerTransport,
+): Pick<
+  BrokerReadApi,
+  'listAuthnUsers' | 'listAuthzRules' | 'actions' | 'connectors' | 'plugins' | 'listeners' | 'resources'
+> {
+  async function listAuthnUsers(page: PageRequest, userIdContains?: string | null) {
+    const path = brokerPath`/authentication/${AUTHENTICATOR}/users`;
+    const query = queryOf({ like_user_id: userIdContains });
+    for (const [key, value] of pageParams(page)) query.set(key, value);
+    const reply = await t.send({ domain: 'authn', method: 'GET', path, query });
+    const body = parseBody(
+      z.object({ data: z.array(userSchema), meta: pageMetaSchema }),
+      reply.body,
+      path.route,
+    );
+    return toPage(body.data, body.meta, page, reply.freshness);
+  }
+
+  async function listAuthzRules(kind: AuthzRuleSet['kind'], page: PageRequest) {
+    if (kind === 'ALL') {
+      const path = brokerPath`/authorization/sources/built_in_database/rules/all`;
+      const reply = await t.send({ domain: 'authz', method: 'GET', path });
+      const body = parseBody(z.object({ rules: ruleItems }), reply.body, path.route);
+      const items: AuthzRuleSet[] = [{ kind, who: null, rules: body.rules }];
+      return { items, totalCount: 1, hasNext: false, freshness: reply.freshness };
+    }
+    const path =
+      kind === 'USERNAME'
+        ? brokerPath`/authorization/sources/built_in_database/rules/users`
+        : brokerPath`/authorization/sources/built_in_database/rules/clients`;
+    const reply = await t.send({
+      domain: 'authz',
+      method: 'GET',
+      path,
+      query: new URLSearchParams(pageParams(page)),
+    });
+    const schema = z.object({ data: z.array(authzSchemas[kind]), meta: pageMetaSchema });
+    const body = parseBody(schema, reply.body, path.route);
+    const items = body.data.map((r): AuthzRuleSet => ({ kind, ...r }));
+    return toPage(items, body.meta, page, reply.freshness);
+  }
+
+  async function list(domain: 'actions' | 'connectors') {
+    const path = domain === 'actions' ? brokerPath`/actions` : brokerPath`/connectors`;
+    const reply = await t.send({ domain, method: 'GET', path });
+    return { value: parseBody(z.array(resourceSchema), reply.body, path.route), freshness: reply.freshness };
+  }
+
+  return {
+    listAuthnUsers,
+    listAuthzRules,
+    actions: () => list('actions'),
+    connectors: () => list('connectors'),
+    plugins: notSupported('Plugins', 'v5'),
+    listeners: notSupported('Listeners (as the v4 API lists them)', 'v5'),
+    resources: notSupported('Rule-engine resources', 'v5'),
+  };
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import type { BrokerReadApi, BrokerTransport } from '../broker.ts';
+import { brokerPath, parseBody } from '../broker-call.ts';
+import { isoTime, pageMetaSchema, toPage } from '../broker-common.ts';
+import type { PageRequest, Rule } from '../broker-model.ts';
+import { pageParams } from './params.ts';
+
+/** v5 rules (emqx-api.md §4.6): `sql`, `enable`, `from`; metrics are a separate call. */
+
+const ruleSchema = z
+  .object({
+    id: z.string(),
+    name: z.string().nullish(),
+    sql: z.string(),
+    enable: z.boolean().default(true),
+    description: z.string().nullish(),
+    from: z.array(z.string()).default([]),
+    actions: z.array(z.unknown()).default([]),
+    created_at: isoTime,
+  })
+  .transform(
+    (r): Rule => ({
+      id: r.id,
+      name: r.name || null,
+      sql: r.sql,
+      enabled: r.enable,
+      description: r.description || null,
+      topics: r.from,
+      actions: r.actions,
+      createdAt: r.created_at,
+    }),
+  );
+
+const listSchema = z.object({ data: z.array(ruleSchema), meta: pageMetaSchema });
+const metricsSchema = z.object({ metrics: z.record(z.string(), z.unknown()), node_metrics: z.unknown() });
+
+export function v5Rules(t: BrokerTransport): Pick<BrokerReadApi, 'listRules' | 'getRule' | 'ruleMetrics'> {
+  async function listRules(page: PageRequest) {
+    const path = brokerPath`/rules`;
+    const query = new URLSearchParams(pageParams(page));
+    const reply = await t.send({ domain: 'rules', method: 'GET', path, query });
+    const body = parseBody(listSchema, reply.body, path.route);
+    return toPage(body.data, body.meta, page, reply.freshness);
+  }
+
+  async function getRule(id: string) {
+    const path = brokerPath`/rules/${id}`;
+    const reply = await t.send({ domain: 'rules', method: 'GET', path, accept: [404] });
+    if (reply.status === 404) return { value: null, freshness: reply.freshness };
+    return { value: parseBody(ruleSchema, reply.body, path.route), freshness: reply.freshness };
+  }
+
+  async function ruleMetrics(id: string) {
+    const path = brokerPath`/rules/${id}/metrics`;
+    const reply = await t.send({ domain: 'rules', method: 'GET', path, accept: [404] });
+    if (reply.status === 404) return { value: null, freshness: reply.freshness };
+    const body = parseBody(metricsSchema, reply.body, path.route);
+    return { value: { ...body.metrics, nodes: body.node_metrics }, freshness: reply.freshness };
+  }
+
+  return { listRules, getRule, ruleMetrics };
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import type { BrokerReadApi, BrokerTransport } from '../broker.ts';
+import { brokerPath, parseBody } from '../broker-call.ts';
+import { pageMetaSchema, splitShare, toPage } from '../broker-common.ts';
+import type { PageRequest, Subscription, SubscriptionQuery } from '../broker-model.ts';
+import { pageParams, queryOf } from './params.ts';
+
+/** v5 subscriptions (emqx-api.md §4.1, §4.2): per client a bare array, the list in `{data, meta}`. */
+
+const subscriptionSchema = z
+  .object({
+    clientid: z.string(),
+    topic: z.string(),
+    qos: z.number(),
+    node: z.string().nullish(),
+  })
+  .transform(
+    (s): Subscription => ({ clientId: s.clientid, qos: s.qos, node: s.node ?? null, ...splitShare(s.topic) }),
+  );
+
+const listSchema = z.object({ data: z.array(subscriptionSchema), meta: pageMetaSchema });
+
+export function v5Subscriptions(
+  t: BrokerTransport,
+): Pick<BrokerReadApi, 'clientSubscriptions' | 'listSubscriptions'> {
+  async function clientSubscriptions(clientId: string) {
+    const path = brokerPath`/clients/${clientId}/subscriptions`;
+    const reply = await t.send({ domain: 'subscriptions', method: 'GET', path, accept: [404] });
+    if (reply.status === 404) return { value: null, freshness: reply.freshness };
+    return {
+      value: parseBody(z.array(subscriptionSchema), reply.body, path.route),
+      freshness: reply.freshness,
+    };
+  }
+
+  async function listSubscriptions(query: SubscriptionQuery, page: PageRequest) {
+    const path = brokerPath`/subscriptions`;
+    const params = queryOf({
+      clientid: query.clientId,
+      topic: query.topic,
+      match_topic: query.matchTopic,
+      qos: query.qos,
+      share_group: query.shareGroup,
+      node: query.node,
+    });
+    for (const [key, value] of pageParams(page)) params.set(key, value);
+    const reply = await t.send({ domain: 'subscriptions', method: 'GET', path, query: params });
+    const body = parseBody(listSchema, reply.body, path.route);
+    return toPage(body.data, body.meta, page, reply.freshness);
+  }
+
+  return { clientSubscriptions, listSubscriptions };
+}
