@@ -93,8 +93,18 @@ const fileSchema = z.object({
       brokerTtlSeconds: z.number().positive().default(5),
       /** How long an expired entry may still be served when the upstream fails or is rate-limited. */
       staleTtlSeconds: z.number().positive().default(86_400),
+      /**
+       * How long an expired broker read may be served as STALE when its deployment fails. 0 (the default)
+       * never serves stale broker data: a failing deployment answers its error.
+       */
+      brokerStaleTtlSeconds: z.number().min(0).default(0),
     })
-    .default({ deploymentsTtlSeconds: 60, brokerTtlSeconds: 5, staleTtlSeconds: 86_400 }),
+    .default({
+      deploymentsTtlSeconds: 60,
+      brokerTtlSeconds: 5,
+      staleTtlSeconds: 86_400,
+      brokerStaleTtlSeconds: 0,
+    }),
   upstream: z
     .object({
       connectTimeoutMs: z.number().int().positive().default(3_000),
@@ -113,8 +123,15 @@ const fileSchema = z.object({
         .positive()
         .default(262_144)
         .describe('largest publish payload in bytes, after base64 decoding; default 256 KiB'),
+      /** EMQX times out on very deep pages: connections refuse `after` + `first` beyond this many items. */
+      maxPageDepth: z.number().int().positive().default(10_000),
+      /**
+       * MqttClient.subscriptions for many clients reads the deployment's whole subscription table in one
+       * page of this size when it fits (else one call per client).
+       */
+      subscriptionScanLimit: z.number().int().min(0).default(1_000),
     })
-    .default({ maxPayloadBytes: 262_144 }),
+    .default({ maxPayloadBytes: 262_144, maxPageDepth: 10_000, subscriptionScanLimit: 1_000 }),
   auth: authSchema,
 });
 

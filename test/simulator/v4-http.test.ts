@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { getParam } from '../../src/simulator/api-v4/http/params.ts';
 import { HandlerCrash, ok } from '../../src/simulator/api-v4/http/reply.ts';
@@ -8,7 +9,12 @@ import type { SimRequest } from '../../src/simulator/types.ts';
 const app = { appId: 'app', appSecret: 'secret' };
 const auth = { authorization: `Basic ${Buffer.from('app:secret').toString('base64')}` };
 
-const request = (method: string, rawPath: string, body = '', headers: object = auth): SimRequest => {
+const request = (
+  method: string,
+  rawPath: string,
+  body = '',
+  headers: IncomingHttpHeaders = auth,
+): SimRequest => {
   const [path, query = ''] = rawPath.split('?');
   return { method, rawPath: path!, query: new URLSearchParams(query), headers, body: Buffer.from(body) };
 };

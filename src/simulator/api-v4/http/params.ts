@@ -54,8 +54,17 @@ export function paramPairs(params: V4Params): Array<[string, unknown]> {
  * else (a query pair that came first, a scalar) is kept as is and makes `proplists:get_value` crash.
  */
 export function batchItem(item: ParamItem): readonly ParamItem[] {
-  if (isJsonObject(item)) return Object.entries(item).map(([key, value]) => pair(key, value));
+  const items = batchItemOrNull(item);
+  if (items) return items;
   throw new HandlerCrash(`function_clause: proplists:get_value/2 on ${JSON.stringify(item)}`);
+}
+
+/** Like `batchItem`, for handlers that catch the crash (`publish_batch` turns it into code 108). */
+export function batchItemOrNull(item: ParamItem): readonly ParamItem[] | null {
+  if (isJsonObject(item)) return Object.entries(item).map(([key, value]) => pair(key, value));
+  // A JSON array is a list without tuples: every lookup in it finds nothing.
+  if (Array.isArray(item) && !isPair(item)) return [];
+  return null;
 }
 
 /** Decodes a request body like `jsx:decode/1`; `null` signals a body that is not JSON (minirest: 400). */

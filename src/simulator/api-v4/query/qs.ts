@@ -60,13 +60,8 @@ export function compileQs(params: V4Params, schema: Readonly<Record<string, QsTy
 
 /** A `_gte_`/`_lte_` pair on one key counts as a single entry, as in EMQX. */
 function countEntries(exact: readonly QsCondition[]): number {
-  const ranges = new Map<string, number>();
-  let plain = 0;
-  for (const item of exact) {
-    if (item.op === '=:=') plain++;
-    else ranges.set(item.key, (ranges.get(item.key) ?? 0) + 1);
-  }
-  return plain + [...ranges.values()].reduce((sum, n) => sum + (n > 1 ? 1 : n), 0);
+  const ranges = new Set(exact.filter((item) => item.op !== '=:=').map((item) => item.key));
+  return exact.filter((item) => item.op === '=:=').length + ranges.size;
 }
 
 function condition(rawKey: string, raw: unknown, type: QsType): QsCondition {
