@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { securitySchema } from './security/config.ts';
 
 /**
  * The only reader of process.env. Parsed once at start-up and passed down; every setting is validated and a bad
@@ -133,6 +134,7 @@ const fileSchema = z.object({
     })
     .default({ maxPayloadBytes: 262_144, maxPageDepth: 10_000, subscriptionScanLimit: 1_000 }),
   auth: authSchema,
+  security: securitySchema,
 });
 
 const envSchema = z.object({

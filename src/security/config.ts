@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/**
+ * The `security` section of the configuration file. Every setting has a safe default, so a file without the
+ * section gets a gateway that bad queries cannot hurt; operators loosen or tighten from there.
+ */
+
+const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
+
+const querySchema = z.object({
+  maxDepth: z
+    .number()
+    .int()
+    .min(1)
+    .default(15)
+    .describe('deepest field nesting in one operation, fragments expanded (GraphiQL introspection needs 13)'),
+  maxAliases: z.number().int().min(0).default(30).describe('aliased fields in one operation'),
+  maxRootFields: z.number().int().min(1).default(20).describe('top-level fields in one operation'),
+  maxDirectives: z.number().int().min(0).default(20).describe('directives in one document'),
+  maxTokens: z.number().int().min(100).default(5_000).describe('lexical tokens in one document'),
+  maxCost: z
+    .number()
+    .int()
+    .min(1)
+    .default(10_000)
+    .describe('estimated cost of one operation: each field 1, times the page size of connections'),
+});
+
+const rateLimitSchema = z.object({
+  requests: z
+    .number()
+    .int()
+    .min(0)
+    .default(600)
+    .describe('GraphQL requests one caller may make per window, fleet-wide; 0 turns the limit off'),
+  windowSeconds: z.number().positive().default(60).describe('length of the sliding window in seconds'),
+});
+
+export const securitySchema = z
+  .object({
+    graphiql: z.boolean().default(true).describe('serve GraphiQL to browsers at GET /graphql'),
+    introspection: z
+      .boolean()
+      .default(true)
+      .describe('answer __schema/__type queries; when off, error messages stop suggesting field names'),
+    cors: z
+      .object({
+        origins: z
+          .array(z.string().regex(ORIGIN, 'must be an origin such as https://console.example.com'))
+          .default([])
+          .describe('browser origins allowed to call the gateway; empty sends no CORS headers at all'),
+      })
+      .prefault({}),
+    csrf: z
+      .object({
+        requestHeaders: z
+          .array(z.string().regex(/^[A-Za-z0-9-]+$/))
+          .min(1)
+          .default(['x-graphql-csrf', 'graphql-require-preflight', 'apollo-require-preflight'])
+          .describe('headers that mark a request as not cross-site when it has no Authorization header'),
+      })
+      .prefault({}),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .min(1_024)
+      .default(524_288)
+      .describe('largest request body; it must fit the largest publish payload base64-encoded'),
+    query: querySchema.prefault({}),
+    rateLimit: rateLimitSchema.prefault({}),
+  })
+  .prefault({});
+
+export type SecurityConfig = z.infer<typeof securitySchema>;
