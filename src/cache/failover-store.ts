@@ -19,6 +19,7 @@ export interface FailoverStoreOptions {
    * @default 1000
    */
   retryPrimaryAfterMs?: number;
+  /** @default Date.now */
   now?: () => number;
   logger?: Pick<Logger, 'warn' | 'info'>;
 }
@@ -37,10 +38,10 @@ export function fallbackLimit(limit: number, share: number): number {
 /**
  * Sends every call to the primary while it is usable and to the fallback otherwise. Cache writes, deletes
  * and counted quota calls are mirrored into the fallback, so that after a failover this replica still has
- * stale values to serve and still knows the calls it made in the current window; calls counted only in the
- * fallback are added to the primary's window once it is back (on that endpoint's next call). The mirror is not told
- * of other replicas' invalidations: after a failover it may serve a value they already replaced, for at
- * most that entry's TTL.
+ * stale values to serve and still knows the calls it made in the current window; calls counted only in
+ * the fallback are added to the primary's window once it is back (on that endpoint's next call).
+ * The mirror is not told of other replicas' invalidations: after a failover it may serve a value they
+ * already replaced, for at most that entry's TTL.
  */
 export function createFailoverStore(options: FailoverStoreOptions): FailoverStore {
   const { primary, fallback, logger } = options;
