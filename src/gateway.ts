@@ -33,6 +33,15 @@ function createStore(config: GatewayConfig, logger: Logger): Store {
   return createFailoverStore({ primary: redis, fallback: memory, logger });
 }
 
+/**
+ * Gives Redis a moment to connect before taking traffic, so the first calls count against the fleet-wide
+ * quota rather than this replica's fallback share. Starts anyway (degraded, /readyz 503) if it does not come.
+ */
+async function waitForStore(store: Store, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!store.isReady() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+}
+
 /** Wires one gateway process from its configuration. Nothing listens until `listen()`. */
 export function createGateway(config: GatewayConfig, options: GatewayOptions = {}) {
   const secrets = configSecrets(config);
@@ -90,6 +99,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     logger,
     /** Listens on the configured (or given) port; resolves with the bound address. */
     async listen(port = config.port, host = config.host): Promise<AddressInfo> {
+      await waitForStore(store, 5_000);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => resolve());
