@@ -10,6 +10,8 @@ export interface AlarmStore {
   deactivate(name: string): void;
   /** Clears the history (v5 `DELETE /alarms`). */
   clearDeactivated(): void;
+  /** Adds an already-deactivated alarm to the history (a deployment's past, seeded at creation). */
+  recordHistory(alarm: Alarm): void;
 }
 
 export function createAlarmStore(now: () => number): AlarmStore {
@@ -30,6 +32,9 @@ export function createAlarmStore(now: () => number): AlarmStore {
     },
     clearDeactivated() {
       history.length = 0;
+    },
+    recordHistory(alarm) {
+      history.push(alarm);
     },
   };
 }

@@ -15,6 +15,8 @@ export interface AuthnStore {
   update(userId: string, changes: { password?: string; isSuperuser?: boolean }): boolean;
   /** Creates or overwrites (import_users semantics). */
   upsert(userId: string, password: string, isSuperuser: boolean): void;
+  /** Creates or overwrites from an exported hash (`import_users?type=hash`): sha256 hex of password + salt. */
+  upsertHashed(userId: string, passwordHash: string, salt: string, isSuperuser: boolean): void;
   delete(userId: string): boolean;
   size(): number;
   /** `anonymous` while the DB is empty; otherwise the verdict for these credentials. */
@@ -26,19 +28,20 @@ export type AuthnVerdict =
   | { result: 'allow'; isSuperuser: boolean }
   | { result: 'deny'; reason: 'not_found' | 'bad_password' };
 
+/** EMQX's default `password_hash_algorithm`: sha256 with the salt appended to the password. */
 interface StoredUser {
   isSuperuser: boolean;
-  salt: Buffer;
+  salt: string;
   hash: Buffer;
 }
 
-const hashPassword = (salt: Buffer, password: Buffer | string) =>
-  createHash('sha256').update(salt).update(password).digest();
+const hashPassword = (salt: string, password: Buffer | string) =>
+  createHash('sha256').update(password).update(salt).digest();
 
 export function createAuthnStore(): AuthnStore {
   const users = new Map<string, StoredUser>();
   const store = (userId: string, password: string, isSuperuser: boolean) => {
-    const salt = randomBytes(16);
+    const salt = randomBytes(16).toString('hex');
     users.set(userId, { isSuperuser, salt, hash: hashPassword(salt, password) });
   };
   const view = (userId: string, user: StoredUser): AuthnUser => ({ userId, isSuperuser: user.isSuperuser });
@@ -62,6 +65,9 @@ export function createAuthnStore(): AuthnStore {
       return true;
     },
     upsert: store,
+    upsertHashed(userId, passwordHash, salt, isSuperuser) {
+      users.set(userId, { isSuperuser, salt, hash: Buffer.from(passwordHash, 'hex') });
+    },
     delete: (userId) => users.delete(userId),
     size: () => users.size,
     check(username, password) {
@@ -69,7 +75,8 @@ export function createAuthnStore(): AuthnStore {
       const user = username === null ? undefined : users.get(username);
       if (!user) return { result: 'deny', reason: 'not_found' };
       const given = hashPassword(user.salt, password ?? Buffer.alloc(0));
-      if (!timingSafeEqual(given, user.hash)) return { result: 'deny', reason: 'bad_password' };
+      if (given.length !== user.hash.length || !timingSafeEqual(given, user.hash))
+        return { result: 'deny', reason: 'bad_password' };
       return { result: 'allow', isSuperuser: user.isSuperuser };
     },
   };

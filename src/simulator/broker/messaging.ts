@@ -100,8 +100,9 @@ export async function queuedMessages(
   clientId: string,
 ): Promise<QueuedMessage[]> {
   const packets = await readAll<StoredPacket>(persistence.outgoingStream({ id: clientId }));
-  return packets.map((packet) => {
+  // Nanosecond insertion times must be unique: they are the cursor positions of `mqueue_messages`.
+  return packets.map((packet, index) => {
     const retained = toRetained(state, packet);
-    return { ...retained, insertedAt: `${BigInt(retained.publishAt) * 1_000_000n}` };
+    return { ...retained, insertedAt: `${BigInt(retained.publishAt) * 1_000_000n + BigInt(index)}` };
   });
 }
