@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { createApp } from './app.ts';
 import { createAuthenticator } from './auth/authenticate.ts';
+import { createBrokerRegistry } from './brokers/registry.ts';
 import { createFailoverStore } from './cache/failover-store.ts';
 import { createMemoryStore } from './cache/memory-store.ts';
 import { createQuotaGuard } from './cache/quotas.ts';
@@ -39,7 +40,8 @@ function createStore(config: GatewayConfig, logger: Logger): Store {
  */
 async function waitForStore(store: Store, timeoutMs: number): Promise<void> {
   const deadline = performance.now() + timeoutMs;
-  while (!store.isReady() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+  while (!store.isReady() && performance.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 25));
 }
 
 /** Wires one gateway process from its configuration. Nothing listens until `listen()`. */
@@ -64,6 +66,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   const platform = createPlatformApi({ config: config.platform, http, quotas, logger });
   const catalog = createDeploymentCatalog({ platform, cache, config, logger, metrics });
   const lifecycle = createLifecycle({ platform, catalog, logger });
+  const brokers = createBrokerRegistry({ config, http, cache, scrub, metrics });
   const services: Services = {
     config,
     logger,
@@ -75,6 +78,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     platform,
     catalog,
     lifecycle,
+    brokers,
     scrub,
   };
 

@@ -1,3 +1,4 @@
+import type { BrokerRegistry } from './brokers/registry.ts';
 import type { QuotaGuard } from './cache/quotas.ts';
 import type { ReadThroughCache } from './cache/read-through.ts';
 import type { Store } from './cache/store.ts';
@@ -21,6 +22,8 @@ export interface Services {
   platform: PlatformApi;
   catalog: DeploymentCatalog;
   lifecycle: Lifecycle;
+  /** Each configured deployment's broker API (adapter, concurrency cap, cached reads). */
+  brokers: BrokerRegistry;
   /** Scrubs every configured secret from a piece of text. */
   scrub: (text: string) => string;
 }
