@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import mqtt, { type MqttClient } from 'mqtt';
+import { createSimBroker, type SimBrokerOptions } from '../../src/simulator/broker/index.ts';
+import type { SimBroker } from '../../src/simulator/types.ts';
+
+export interface ApiReply {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** Parsed body; undefined when the body is empty or not JSON. */
+  json: any;
+}
+
+export interface ApiRequestOptions {
+  /** Sent as JSON with `Content-Type: application/json`. */
+  body?: unknown;
+  /** Sent as is (no content type unless given in `headers`). */
+  raw?: string;
+  headers?: Record<string, string>;
+  /** Basic credentials instead of the app's; `null` sends no Authorization header. */
+  auth?: { user: string; pass: string } | null;
+}
+
+/** A test clock: `now()` for the broker, `advance()` to move past ban or session expiry without sleeping. */
+export interface TestClock {
+  now: () => number;
+  advance(ms: number): void;
+}
+
+export function createTestClock(start = Date.now()): TestClock {
+  let current = start;
+  return {
+    now: () => current,
+    advance(ms) {
+      current += ms;
+    },
+  };
+}
+
+/**
+ * Waits until `check` holds, re-checking on a short interval: for broker-side effects with no event a test
+ * can listen to (a disconnect seen from the server side). Fails after `timeoutMs`.
+ */
+export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+export interface SimBrokerHarness {
+  readonly broker: SimBroker;
+  readonly apiUrl: string;
+  readonly mqttUrl: () => string;
+  readonly app: { appId: string; appSecret: string };
+  /** The device user seeded through `mqttUsers`. */
+  readonly user: { username: string; password: string };
+  readonly clock: TestClock;
+  /** An HTTP call under `/api/v5` (or `/api/v4`): `path` starts after the version prefix. */
+  request(method: string, path: string, options?: ApiRequestOptions): Promise<ApiReply>;
+  /** An MQTT 3.1.1 client connected as the device user (closed by `close()`). */
+  connect(clientId: string, options?: mqtt.IClientOptions): Promise<MqttClient>;
+  close(): Promise<void>;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Serves a SimBroker's `api` on node:http at 127.0.0.1:0 (a stand-in for the platform's listener). */
+async function serve(broker: SimBroker) {
+  const server = createServer(async (req, res) => {
+    const url = req.url ?? '/';
+    const mark = url.indexOf('?');
+    const response = await broker.api({
+      method: req.method ?? 'GET',
+      rawPath: mark < 0 ? url : url.slice(0, mark),
+      query: new URLSearchParams(mark < 0 ? '' : url.slice(mark + 1)),
+      headers: req.headers,
+      body: await readBody(req),
+    });
+    res.writeHead(response.status, response.headers ?? {});
+    res.end(response.body);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return server;
+}
+
+export async function startSimBroker(options: Partial<SimBrokerOptions> = {}): Promise<SimBrokerHarness> {
+  const app = { appId: randomBytes(4).toString('hex'), appSecret: randomBytes(12).toString('hex') };
+  const user = { username: 'device-01', password: randomBytes(8).toString('hex') };
+  const clock = createTestClock();
+  const version = options.version ?? 'v5';
+  const broker = createSimBroker({
+    deploymentId: `d-${randomBytes(3).toString('hex')}`,
+    version,
+    ...app,
+    mqttUsers: [user],
+    nodeName: 'emqx@10.0.1.17',
+    now: clock.now,
+    ...options,
+  });
+  await broker.start();
+  const server = await serve(broker);
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/${version}`;
+  const clients: MqttClient[] = [];
+  const basic = (a: { user: string; pass: string }) =>
+    `Basic ${Buffer.from(`${a.user}:${a.pass}`).toString('base64')}`;
+  return {
+    broker,
+    apiUrl,
+    mqttUrl: () => `mqtt://127.0.0.1:${broker.mqttPort()}`,
+    app,
+    user,
+    clock,
+    async request(method, path, opts = {}) {
+      const auth = opts.auth === undefined ? { user: app.appId, pass: app.appSecret } : opts.auth;
+      const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
+      if (auth) headers.authorization = basic(auth);
+      let body: string | undefined = opts.raw;
+      if (opts.body !== undefined) {
+        body = JSON.stringify(opts.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const res = await fetch(`${apiUrl}${path}`, { method, headers, body });
+      const text = await res.text();
+      let json: unknown;
+      try {
+        json = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      return { status: res.status, headers: res.headers, text, json };
+    },
+    async connect(clientId, mqttOptions = {}) {
+      const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.mqttPort()}`, {
+        clientId,
+        username: user.username,
+        password: user.password,
+        reconnectPeriod: 0,
+        ...mqttOptions,
+      });
+      clients.push(client);
+      return client;
+    },
+    async close() {
+      await Promise.all(clients.map((c) => c.endAsync(true)));
+      await broker.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
