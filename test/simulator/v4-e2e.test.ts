@@ -1,16 +1,19 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: EMQX rule templates such as ${clientid} are literal text here.
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closed, nextMessage, startV4, type V4Harness } from '../helpers/sim-v4.ts';
+import { type SimBrokerHarness, startSimBroker } from '../helpers/sim-broker.ts';
+import { closed, nextMessage } from '../helpers/sim-v4.ts';
 
-let sim: V4Harness;
+/** Wired as the platform wires it: `createSimBroker` with a device user in `mqttUsers`. */
+let sim: SimBrokerHarness;
 
 beforeAll(async () => {
-  sim = await startV4();
+  sim = await startSimBroker({ version: 'v4' });
 });
 
 afterAll(() => sim.close());
 
-const post = (path: string, body: unknown) => sim.request('POST', `/api/v4${path}`, { body });
+const post = (path: string, body: unknown) => sim.request('POST', path, { body });
 
 describe('v4 API end to end with real MQTT clients', () => {
   it('a v4 publish reaches a subscriber with its QoS', async () => {
@@ -49,9 +52,9 @@ describe('v4 API end to end with real MQTT clients', () => {
   it('kick disconnects the client', async () => {
     const victim = await sim.connect('e2e-kick');
     const gone = closed(victim);
-    expect((await sim.request('DELETE', '/api/v4/clients/e2e-kick')).json).toEqual({ code: 0 });
+    expect((await sim.request('DELETE', '/clients/e2e-kick')).json).toEqual({ code: 0 });
     await gone;
-    expect((await sim.request('GET', '/api/v4/clients/e2e-kick')).json).toEqual({ code: 0, data: [] });
+    expect((await sim.request('GET', '/clients/e2e-kick')).json).toEqual({ code: 0, data: [] });
   });
 
   it('a ban refuses the client until it is deleted', async () => {
@@ -62,11 +65,27 @@ describe('v4 API end to end with real MQTT clients', () => {
       password: sim.user.password,
       reconnectPeriod: 0,
     };
-    await expect(mqtt.connectAsync(sim.mqttUrl, options)).rejects.toThrow(/Not authorized/i);
-    expect((await sim.request('DELETE', '/api/v4/banned/clientid/e2e-banned')).json).toEqual({ code: 0 });
-    const client = await mqtt.connectAsync(sim.mqttUrl, options);
+    await expect(mqtt.connectAsync(sim.mqttUrl(), options)).rejects.toThrow(/Not authorized/i);
+    expect((await sim.request('DELETE', '/banned/clientid/e2e-banned')).json).toEqual({ code: 0 });
+    const client = await mqtt.connectAsync(sim.mqttUrl(), options);
     expect(client.connected).toBe(true);
     await client.endAsync();
+  });
+
+  it('a ban without `until` lapses after 300 s of broker time', async () => {
+    await post('/banned', { who: 'e2e-lapsed', as: 'clientid' });
+    const options = {
+      clientId: 'e2e-lapsed',
+      username: sim.user.username,
+      password: sim.user.password,
+      reconnectPeriod: 0,
+    };
+    await expect(mqtt.connectAsync(sim.mqttUrl(), options)).rejects.toThrow(/Not authorized/i);
+    sim.clock.advance(301_000);
+    const client = await mqtt.connectAsync(sim.mqttUrl(), options);
+    expect(client.connected).toBe(true);
+    await client.endAsync();
+    expect((await sim.request('GET', '/banned')).json.data).toEqual([]);
   });
 
   it('subscribing on behalf of a client makes it receive the topic', async () => {
@@ -101,7 +120,7 @@ describe('v4 API end to end with real MQTT clients', () => {
     await sensor.publishAsync('e2e/in/room', JSON.stringify({ temp: 35 }), { qos: 1 });
     const message = await alert;
     expect([message.payload.toString(), message.qos]).toEqual(['hot: 35', 1]);
-    const rule = (await sim.request('GET', `/api/v4/rules/${ruleId}`)).json.data;
+    const rule = (await sim.request('GET', `/rules/${ruleId}`)).json.data;
     expect(rule.metrics[0]).toMatchObject({ matched: 2, passed: 1, no_result: 1 });
     expect(rule.actions[0].metrics[0]).toMatchObject({ success: 1, failed: 0 });
   });
