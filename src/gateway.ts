@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { createApp } from './app.ts';
 import { createAuthenticator } from './auth/authenticate.ts';
+import { createJwtVerifier } from './auth/jwt.ts';
 import { createBrokerRegistry } from './brokers/registry.ts';
 import { createFailoverStore } from './cache/failover-store.ts';
 import { createMemoryStore } from './cache/memory-store.ts';
@@ -85,7 +86,12 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   let ready = false;
   const app = createApp({
     services,
-    authenticate: createAuthenticator(config.auth),
+    authenticate: createAuthenticator(config.auth, {
+      verifyJwt:
+        config.auth.mode === 'tokens' && config.auth.jwt
+          ? createJwtVerifier(config.auth.jwt, { logger })
+          : undefined,
+    }),
     isReady: () => ready,
   });
   const server: Server = createServer((req, res) => {
