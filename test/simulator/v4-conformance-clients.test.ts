@@ -1,16 +1,17 @@
 import type { MqttClient } from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startV4, type V4Harness } from '../helpers/sim-v4.ts';
 
 const TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
 let sim: V4Harness;
 let alpha: MqttClient;
+let beta: MqttClient;
 
 beforeAll(async () => {
   sim = await startV4();
   alpha = await sim.connect('alpha-1');
-  await sim.connect('beta-2', { clean: false });
+  beta = await sim.connect('beta-2', { clean: false });
   await sim.connect('dev/1 a');
   await alpha.subscribeAsync({ 't/1': { qos: 1 }, '$share/g/t/2': { qos: 0 } });
 });
@@ -251,5 +252,21 @@ describe('v4 subscriptions and routes', () => {
     expect(reply.json.data).toEqual(expect.arrayContaining([{ topic: 't/1', node: sim.node }]));
     const one = await sim.request('GET', '/api/v4/routes/t%2F2');
     expect(one.json).toEqual({ code: 0, data: [{ topic: 't/2', node: sim.node }] });
+  });
+});
+
+describe('v4 persistent sessions', () => {
+  it('lists a disconnected persistent session with connected false and disconnected_at', async () => {
+    await beta.endAsync();
+    const client = await vi.waitFor(async () => {
+      const reply = await sim.request('GET', '/api/v4/clients?conn_state=disconnected');
+      expect(reply.json.data).toHaveLength(1);
+      return reply.json.data[0];
+    });
+    expect(client).toMatchObject({ clientid: 'beta-2', connected: false, clean_start: false });
+    expect(client.disconnected_at).toMatch(TIME);
+    expect(client.expiry_interval).toBeGreaterThan(0);
+    const all = await sim.request('GET', '/api/v4/clients');
+    expect(all.json.meta.count).toBe(2);
   });
 });
