@@ -24,6 +24,7 @@ import type {
 } from './broker-model.ts';
 import { createV4Broker } from './broker-v4/index.ts';
 import { createV5Broker } from './broker-v5/index.ts';
+import type { BrokerWriteApi } from './broker-writes.ts';
 import type { HttpClient } from './http.ts';
 
 export type * from './broker-model.ts';
@@ -89,8 +90,8 @@ export interface BrokerReadApi {
   resources(): Promise<Fetched<BrokerResource[]>>;
 }
 
-/** The interface the schema uses; write methods are added beside the reads. */
-export interface BrokerApi extends BrokerReadApi {}
+/** The interface the schema uses: reads here, writes in broker-writes.ts (issue 5). */
+export interface BrokerApi extends BrokerReadApi, BrokerWriteApi {}
 
 /**
  * How adapters reach the broker: one `send` per request. The gateway's transport (src/brokers/) caps

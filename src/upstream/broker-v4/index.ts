@@ -5,6 +5,7 @@ import { v4Cluster } from './cluster.ts';
 import { v4Extras } from './extras.ts';
 import { v4Rules } from './rules.ts';
 import { v4Subscriptions } from './subscriptions.ts';
+import { v4Writes } from './writes/index.ts';
 
 /** The EMQX v4 adapter (`/api/v4`): one translation module per domain, composed here. */
 export function createV4Broker(deploymentId: string, transport: BrokerTransport): BrokerApi {
@@ -17,5 +18,6 @@ export function createV4Broker(deploymentId: string, transport: BrokerTransport)
     ...v4Bans(transport),
     ...v4Cluster(transport),
     ...v4Extras(transport),
+    ...v4Writes(transport),
   };
 }

@@ -6,6 +6,7 @@ import { v5Extras } from './extras.ts';
 import { v5Retained } from './retained.ts';
 import { v5Rules } from './rules.ts';
 import { v5Subscriptions } from './subscriptions.ts';
+import { v5Writes } from './writes/index.ts';
 
 /** The EMQX v5 adapter (`/api/v5`): one translation module per domain, composed here. */
 export function createV5Broker(deploymentId: string, transport: BrokerTransport): BrokerApi {
@@ -19,5 +20,6 @@ export function createV5Broker(deploymentId: string, transport: BrokerTransport)
     ...v5Bans(transport),
     ...v5Cluster(transport),
     ...v5Extras(transport),
+    ...v5Writes(transport),
   };
 }

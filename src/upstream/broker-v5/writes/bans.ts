@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { NotFoundError } from '../../../errors.ts';
+import { BAN_AS, type BanKind, banKindOf } from '../../../validation/ban.ts';
+import type { BrokerTransport } from '../../broker.ts';
+import { parseBody } from '../../broker-call.ts';
+import { isoTime } from '../../broker-common.ts';
+import type { Ban } from '../../broker-model.ts';
+import { rfc3339Seconds, writePath } from '../../broker-write-common.ts';
+import type { BanWrite, BrokerWriteApi } from '../../broker-writes.ts';
+
+/**
+ * v5 banned writes (emqx-api.md §4.4): `POST /banned` answers 200 with the bare ban; `until` is sent as
+ * `"infinity"` for a permanent ban because the default changed between releases (+1 year ≤ 5.7, infinity
+ * ≥ 5.8.1). Deletes answer 204, or 404 when there was no such ban.
+ */
+
+const banSchema = z
+  .object({
+    as: z.string(),
+    who: z.string(),
+    by: z.string().nullish(),
+    reason: z.string().nullish(),
+    at: isoTime,
+    until: isoTime,
+  })
+  .transform((b, ctx): Ban => {
+    const kind = banKindOf(b.as);
+    if (!kind) ctx.addIssue({ code: 'custom', path: ['as'], message: 'unknown ban kind' });
+    return {
+      kind: kind ?? 'CLIENT_ID',
+      who: b.who,
+      by: b.by ?? null,
+      reason: b.reason || null,
+      at: b.at,
+      until: b.until,
+    };
+  });
+
+export function v5BanWrites(
+  t: BrokerTransport,
+): Pick<BrokerWriteApi, 'createBan' | 'deleteBan' | 'clearBans'> {
+  async function createBan(ban: BanWrite) {
+    const path = writePath('/banned');
+    const body = {
+      as: BAN_AS[ban.kind],
+      who: ban.who,
+      by: ban.by,
+      ...(ban.reason !== null ? { reason: ban.reason } : {}),
+      until: ban.until ? rfc3339Seconds(ban.until) : 'infinity',
+    };
+    const reply = await t.send({ domain: 'bans', method: 'POST', path, body });
+    return parseBody(banSchema, reply.body, path.route);
+  }
+
+  async function deleteBan(kind: BanKind, who: string) {
+    const path = writePath('/banned/{as}/{who}', { as: BAN_AS[kind], who });
+    const reply = await t.send({ domain: 'bans', method: 'DELETE', path, accept: [404] });
+    if (reply.status === 404) throw new NotFoundError(`No ${kind} ban for ${who}`);
+  }
+
+  async function clearBans() {
+    await t.send({ domain: 'bans', method: 'DELETE', path: writePath('/banned') });
+  }
+
+  return { createBan, deleteBan, clearBans };
+}
