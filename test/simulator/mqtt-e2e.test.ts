@@ -191,7 +191,7 @@ describe('simulated broker end to end with real MQTT clients', () => {
         actions: [
           {
             function: 'republish',
-            args: { topic: 'alerts/${clientid}', qos: 1, payload: 'too hot: ${temp}' },
+            args: { topic: `alerts/\${clientid}`, qos: 1, payload: `too hot: \${temp}` },
           },
         ],
       },

@@ -181,7 +181,7 @@ describe('v5 rules (emqx-api.md §4.6)', () => {
     const reply = await sim.request('POST', '/rules', {
       body: {
         sql: 'SELECT * FROM "a/#", "b/+"',
-        actions: [{ function: 'republish', args: { topic: 'out/${topic}' } }, 'http:hook'],
+        actions: [{ function: 'republish', args: { topic: `out/\${topic}` } }, 'http:hook'],
       },
     });
     expect(reply.status).toBe(201);
@@ -191,12 +191,12 @@ describe('v5 rules (emqx-api.md §4.6)', () => {
       {
         function: 'republish',
         args: {
-          topic: 'out/${topic}',
+          topic: `out/\${topic}`,
           qos: 0,
           retain: false,
           payload: '',
           mqtt_properties: {},
-          user_properties: '${user_properties}',
+          user_properties: `\${user_properties}`,
           direct_dispatch: false,
         },
       },
