@@ -4,9 +4,18 @@ import './errors.ts';
 import './deployment.ts';
 import './quota.ts';
 import './lifecycle.ts';
+import './broker-clients.ts';
+import './broker-subscriptions.ts';
+import './broker-retained.ts';
+import './broker-rules.ts';
+import './broker-bans.ts';
+import './broker-cluster.ts';
+import './broker-extras.ts';
 
-builder.queryType({});
-builder.mutationType({});
+// Defaults for every root field, so none is ever left without scope-auth: queries need at least viewer,
+// mutations at least operator (admin-only ones add their own scope, and both must pass).
+builder.queryType({ authScopes: { viewer: true } });
+builder.mutationType({ authScopes: { operator: true } });
 
 /** Builds the executable schema. Importing this module only registers types; nothing else runs. */
 export const buildSchema = () => builder.toSchema({ sortSchema: false });

@@ -118,11 +118,11 @@ export function v4Extras(
     plugins,
     listeners,
     resources,
-    listRetained: notSupported('Retained messages', 'v4'),
-    getRetained: notSupported('Retained messages', 'v4'),
-    listAuthnUsers: notSupported('Built-in database authentication users', 'v4'),
-    listAuthzRules: notSupported('Built-in database authorization rules', 'v4'),
-    actions: notSupported('Actions (data integration v2)', 'v4'),
-    connectors: notSupported('Connectors', 'v4'),
+    listRetained: notSupported('The retained message API', 'v4'),
+    getRetained: notSupported('The retained message API', 'v4'),
+    listAuthnUsers: notSupported('The built-in database authentication user API', 'v4'),
+    listAuthzRules: notSupported('The built-in database authorization rule API', 'v4'),
+    actions: notSupported('The actions (data integration) API', 'v4'),
+    connectors: notSupported('The connectors API', 'v4'),
   };
 }

@@ -100,8 +100,8 @@ export function v5Extras(
     listAuthzRules,
     actions: () => list('actions'),
     connectors: () => list('connectors'),
-    plugins: notSupported('Plugins', 'v5'),
-    listeners: notSupported('Listeners (as the v4 API lists them)', 'v5'),
-    resources: notSupported('Rule-engine resources', 'v5'),
+    plugins: notSupported('The v4 plugins API', 'v5'),
+    listeners: notSupported('The v4 listeners API', 'v5'),
+    resources: notSupported('The v4 rule-engine resources API', 'v5'),
   };
 }

@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { brokerOf } from '../brokers/request.ts';
+import type { GatewayContext } from '../context.ts';
+import { findVisibleDeployment } from '../deployments/access.ts';
+import type { Deployment } from '../deployments/model.ts';
+import { NotFoundError } from '../errors.ts';
+import type { BrokerFreshness, ClientQuery, MqttClient, MqttClientField } from '../upstream/broker.ts';
+import { V5_CLIENT_FIELDS } from '../upstream/broker-client-wire.ts';
+import { brokerConnection, selectedNodeFields } from './broker-common.ts';
+import { builder } from './builder.ts';
+import { DeploymentRef, FreshnessType } from './deployment.ts';
+import { pageSize } from './pagination.ts';
+
+/** A client as the schema serves it: the broker's view, the deployment it is on and how fresh it is. */
+export interface ClientNode extends MqttClient {
+  deployment: Deployment;
+  freshness: BrokerFreshness;
+}
+
+export const clientNode = (
+  client: MqttClient,
+  deployment: Deployment,
+  freshness: BrokerFreshness,
+): ClientNode => ({ ...client, deployment, freshness });
+
+/** `<deploymentId>:<clientId>`: deployment IDs never contain a colon, client IDs may. */
+async function loadByNodeId(context: GatewayContext, id: string): Promise<ClientNode | Error> {
+  const split = id.indexOf(':');
+  const deployment = split > 0 ? await findVisibleDeployment(context, id.slice(0, split)) : null;
+  if (!deployment) return new NotFoundError('MqttClient not found');
+  const found = await brokerOf(context, deployment).clients.load(id.slice(split + 1));
+  return found.value
+    ? clientNode(found.value, deployment, found.freshness)
+    : new NotFoundError('MqttClient not found');
+}
+
+export const MqttClientRef = builder.loadableNodeRef<ClientNode, string, string>('MqttClient', {
+  id: { resolve: (c) => `${c.deployment.deploymentId}:${c.clientId}` },
+  load: (ids, context) => Promise.all(ids.map((id) => loadByNodeId(context, id))),
+});
+
+MqttClientRef.implement({
+  description: 'An MQTT client (session) on a deployment, the same for EMQX v4 and v5',
+  fields: (t) => ({
+    clientId: t.exposeString('clientId'),
+    username: t.exposeString('username', { nullable: true }),
+    node: t.exposeString('node', { nullable: true }),
+    connected: t.exposeBoolean('connected'),
+    ipAddress: t.exposeString('ipAddress', { nullable: true }),
+    port: t.exposeInt('port', { nullable: true }),
+    protoName: t.exposeString('protoName', { nullable: true }),
+    protoVer: t.exposeInt('protoVer', { nullable: true }),
+    keepalive: t.exposeInt('keepalive', { nullable: true }),
+    cleanStart: t.exposeBoolean('cleanStart', { nullable: true }),
+    expiryInterval: t.exposeInt('expiryInterval', { nullable: true }),
+    connectedAt: t.field({ type: 'DateTime', nullable: true, resolve: (c) => c.connectedAt }),
+    disconnectedAt: t.field({ type: 'DateTime', nullable: true, resolve: (c) => c.disconnectedAt }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (c) => c.createdAt }),
+    subscriptionsCount: t.exposeInt('subscriptionsCount', { nullable: true }),
+    inflightCount: t.exposeInt('inflightCount', { nullable: true }),
+    mqueueLength: t.exposeInt('mqueueLength', { nullable: true }),
+    mqueueDropped: t.exposeInt('mqueueDropped', { nullable: true }),
+    receivedMessages: t.exposeInt('receivedMessages', { nullable: true }),
+    sentMessages: t.exposeInt('sentMessages', { nullable: true }),
+    receivedBytes: t.exposeInt('receivedBytes', { nullable: true }),
+    sentBytes: t.exposeInt('sentBytes', { nullable: true }),
+    deployment: t.field({ type: DeploymentRef, resolve: (c) => c.deployment }),
+    freshness: t.field({ type: FreshnessType, resolve: (c) => c.freshness }),
+  }),
+});
+
+const ClientFilter = builder.inputType('ClientFilter', {
+  fields: (t) => ({
+    clientIds: t.stringList({ validate: z.array(z.string().min(1)).max(500) }),
+    clientIdContains: t.string(),
+    username: t.string(),
+    usernameContains: t.string(),
+    ipAddress: t.string(),
+    connState: t.string({ validate: z.enum(['connected', 'idle', 'disconnected']) }),
+    cleanStart: t.boolean(),
+    protoVer: t.int(),
+    node: t.string(),
+    connectedAfter: t.field({ type: 'DateTime' }),
+    connectedBefore: t.field({ type: 'DateTime' }),
+    createdAfter: t.field({ type: 'DateTime' }),
+    createdBefore: t.field({ type: 'DateTime' }),
+  }),
+});
+
+const ALL_FIELDS = Object.keys(V5_CLIENT_FIELDS) as MqttClientField[];
+
+/** The wire fields a query needs, when that is fewer than all (v5 then sends `fields=`). */
+function projection(selected: Set<string>): MqttClientField[] | undefined {
+  if (selected.has('subscriptions')) selected.add('subscriptionsCount');
+  const fields = ALL_FIELDS.filter((f) => selected.has(f));
+  return fields.length < ALL_FIELDS.length ? fields : undefined;
+}
+
+builder.objectFields(DeploymentRef, (t) => ({
+  clients: t.connection(
+    {
+      type: MqttClientRef,
+      nullable: true,
+      authScopes: { viewer: true },
+      args: { filter: t.arg({ type: ClientFilter }) },
+      validate: pageSize,
+      resolve: (deployment, args, context, info) => {
+        const fields = projection(selectedNodeFields(info));
+        const query: ClientQuery = args.filter ?? {};
+        return brokerConnection(
+          context,
+          deployment,
+          args,
+          (api, page) => api.listClients(query, page, fields ? { fields } : {}),
+          (client, freshness) => clientNode(client, deployment, freshness),
+        );
+      },
+    },
+    {
+      name: 'MqttClientConnection',
+      fields: (c) => ({
+        totalCount: c.int({ nullable: true, resolve: (connection) => connection.totalCount }),
+        freshness: c.field({ type: FreshnessType, resolve: (connection) => connection.freshness }),
+      }),
+    },
+    { name: 'MqttClientEdge' },
+  ),
+  client: t.field({
+    type: MqttClientRef,
+    nullable: true,
+    authScopes: { viewer: true },
+    args: { clientId: t.arg.string({ required: true, validate: z.string().min(1).max(65_535) }) },
+    resolve: async (deployment, { clientId }, context) => {
+      const found = await brokerOf(context, deployment).clients.load(clientId);
+      return found.value ? clientNode(found.value, deployment, found.freshness) : null;
+    },
+  }),
+}));

@@ -1,0 +1,140 @@
+import type { z } from 'zod';
+import { type AuditLog, auditOutcomeOf, createAuditLog } from '../audit.ts';
+import { hasRole } from '../auth/caller.ts';
+import { brokerCacheKeyPrefix } from '../brokers/cache-keys.ts';
+import { guardedApi } from '../brokers/request.ts';
+import type { GatewayContext } from '../context.ts';
+import { requireVisibleDeployment } from '../deployments/access.ts';
+import type { Deployment } from '../deployments/model.ts';
+import { ExpectedError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { BrokerApi } from '../upstream/broker.ts';
+import type { BrokerDomain } from '../upstream/broker-call.ts';
+import { parseArgs } from '../validation/parse.ts';
+
+/**
+ * The life of one broker mutation, written once: role → validation → deployment → guard → write(s) →
+ * cache invalidation → audit line. Each step that refuses stops everything after it, so refused input
+ * never reaches EMQX.
+ *
+ * Validation runs here, inside the resolver, and not through the validation plugin: that plugin validates
+ * in Pothos' arg mappers, which wrap outside every plugin's resolver wrapper — scope-auth included — so a
+ * viewer with bad input would get BAD_USER_INPUT instead of FORBIDDEN. (Checked against
+ * @pothos/core MergedPlugins.wrapResolve and by test/integration/broker-mutations-input.test.ts.)
+ */
+
+export interface BrokerMutation<Parsed extends { deploymentId: string }, Result> {
+  /** The GraphQL field name, for the audit trail. */
+  operation: string;
+  /** Arguments as one object keyed by argument name, so a refusal names the argument. */
+  args: (context: GatewayContext) => z.ZodType<Parsed>;
+  /** What the audit line says it acted on (never payloads or passwords). */
+  target: (args: Parsed) => string[];
+  /** Cached read domains to drop once the write was attempted. */
+  invalidates: (args: Parsed) => BrokerDomain[];
+  run: (api: BrokerApi, args: Parsed, context: GatewayContext, deployment: Deployment) => Promise<Result>;
+  /** For batches: how many items there were and how many failed. */
+  items?: (result: Result) => { total: number; failed: number };
+}
+
+const auditLogs = new WeakMap<Logger, AuditLog>();
+
+/** One audit logger per gateway (per root logger), created on first use. */
+function auditOf(context: GatewayContext): AuditLog {
+  const root = context.services.logger;
+  let audit = auditLogs.get(root);
+  if (!audit) {
+    audit = createAuditLog(root);
+    auditLogs.set(root, audit);
+  }
+  return audit;
+}
+
+const rawDeploymentId = (args: unknown) => {
+  const id = (args as { deploymentId?: unknown } | null)?.deploymentId;
+  return typeof id === 'string' ? id.slice(0, 64) : '';
+};
+
+/**
+ * Field options for broker mutations: operator or above. The scope plugin refuses before the resolver
+ * runs, so the refusal is written to the audit trail here, where the arguments are still known. The
+ * Mutation type's own scope is skipped because this one replaces it (it is as strict), and a type-level
+ * refusal would happen before this function could record it.
+ */
+export function operatorOnly(operation: string) {
+  return {
+    skipTypeScopes: true,
+    authScopes: (_parent: unknown, args: object, context: GatewayContext) => {
+      if (!hasRole(context.caller, 'operator')) {
+        auditOf(context).record({
+          caller: context.caller,
+          requestId: context.requestId,
+          deploymentId: rawDeploymentId(args),
+          operation,
+          target: [],
+          outcome: 'rejected',
+          code: 'FORBIDDEN',
+          durationMs: 0,
+        });
+      }
+      return { operator: true };
+    },
+  } as const;
+}
+
+async function invalidate(context: GatewayContext, deploymentId: string, domains: BrokerDomain[]) {
+  const { cache } = context.services;
+  const unique = [...new Set(domains)];
+  await Promise.all(
+    unique.map((domain) =>
+      cache.invalidatePrefix(brokerCacheKeyPrefix(deploymentId, domain)).catch((error: unknown) => {
+        context.logger.warn({ err: error, deploymentId, domain }, 'could not drop cached broker reads');
+      }),
+    ),
+  );
+}
+
+/** Counts the ExpectedErrors among batch items. */
+export const countItems = (results: readonly unknown[]) => ({
+  total: results.length,
+  failed: results.filter((r) => r instanceof ExpectedError).length,
+});
+
+/** Builds the resolver of one broker mutation. */
+export function brokerMutation<Parsed extends { deploymentId: string }, Result>(
+  spec: BrokerMutation<Parsed, Result>,
+) {
+  return async (_parent: unknown, args: unknown, context: GatewayContext): Promise<Result> => {
+    const started = performance.now();
+    const line = {
+      caller: context.caller,
+      requestId: context.requestId,
+      deploymentId: rawDeploymentId(args),
+      operation: spec.operation,
+      target: [] as string[],
+    };
+    let attempted: Parsed | null = null;
+    try {
+      const parsed = parseArgs(spec.args(context), args);
+      line.target = spec.target(parsed);
+      const deployment = await requireVisibleDeployment(context, parsed.deploymentId);
+      const api = guardedApi(context, deployment);
+      attempted = parsed;
+      const result = await spec.run(api, parsed, context, deployment);
+      const items = spec.items?.(result);
+      const outcome = items && items.failed > 0 ? 'partial' : 'success';
+      auditOf(context).record({
+        ...line,
+        outcome,
+        durationMs: performance.now() - started,
+        ...(items ? { items } : {}),
+      });
+      return result;
+    } catch (error) {
+      auditOf(context).record({ ...line, ...auditOutcomeOf(error), durationMs: performance.now() - started });
+      throw error;
+    } finally {
+      if (attempted) await invalidate(context, attempted.deploymentId, spec.invalidates(attempted));
+    }
+  };
+}
