@@ -76,9 +76,6 @@ export interface Stack {
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const sim = await createSimulator({
-    ...(process.env.STUB_BROKERS
-      ? { brokerFactory: (await import('../simulator/platform-helpers.ts')).createStubBrokers().factory }
-      : {}),
     delays: { startMs: 100, stopMs: 100, createMs: 100 },
     ...options.simulator,
   });
