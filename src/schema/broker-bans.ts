@@ -6,7 +6,7 @@ import { pageSize } from './pagination.ts';
 
 export const BanKindEnum = builder.enumType('BanKind', { values: BAN_KINDS });
 
-const BanRef = builder.objectRef<Ban>('Ban').implement({
+export const BanRef = builder.objectRef<Ban>('Ban').implement({
   description: 'A ban on a client ID, username or address (v4 knows the first three kinds)',
   fields: (t) => ({
     kind: t.field({ type: BanKindEnum, resolve: (b) => b.kind }),

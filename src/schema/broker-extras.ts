@@ -11,7 +11,7 @@ import { pageSize } from './pagination.ts';
  * on that field alone.
  */
 
-const AuthnUserRef = builder.objectRef<AuthnUser>('AuthnUser').implement({
+export const AuthnUserRef = builder.objectRef<AuthnUser>('AuthnUser').implement({
   description: 'A user of the v5 built-in database password authenticator',
   fields: (t) => ({
     userId: t.exposeString('userId'),
@@ -19,11 +19,11 @@ const AuthnUserRef = builder.objectRef<AuthnUser>('AuthnUser').implement({
   }),
 });
 
-const AuthzRuleKindEnum = builder.enumType('AuthzRuleKind', {
+export const AuthzRuleKindEnum = builder.enumType('AuthzRuleKind', {
   values: ['USERNAME', 'CLIENT_ID', 'ALL'] as const,
 });
 
-const AuthzRuleSetRef = builder.objectRef<AuthzRuleSet>('AuthzRuleSet').implement({
+export const AuthzRuleSetRef = builder.objectRef<AuthzRuleSet>('AuthzRuleSet').implement({
   description: 'The v5 built-in database authorization rules of one username, client ID, or of everyone',
   fields: (t) => ({
     kind: t.field({ type: AuthzRuleKindEnum, resolve: (r) => r.kind }),

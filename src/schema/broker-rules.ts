@@ -7,11 +7,11 @@ import { builder } from './builder.ts';
 import { DeploymentRef, FreshnessType } from './deployment.ts';
 import { pageSize } from './pagination.ts';
 
-interface RuleNode extends Rule {
+export interface RuleNode extends Rule {
   deployment: Deployment;
 }
 
-const RuleRef = builder.objectRef<RuleNode>('Rule').implement({
+export const RuleRef = builder.objectRef<RuleNode>('Rule').implement({
   description: 'A rule-engine rule: v4 `rawsql`/`for`, v5 `sql`/`from`, in the same fields',
   fields: (t) => ({
     id: t.exposeString('id'),
