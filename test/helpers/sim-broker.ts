@@ -52,6 +52,27 @@ export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs
   }
 }
 
+/** Resolves when the client's connection closes. */
+export function closeOf(client: MqttClient): Promise<void> {
+  return new Promise((resolve) => client.once('close', () => resolve()));
+}
+
+export interface ReceivedMessage {
+  topic: string;
+  payload: Buffer;
+  qos: number;
+  retain: boolean;
+}
+
+/** The next message the client receives. */
+export function nextMessage(client: MqttClient): Promise<ReceivedMessage> {
+  return new Promise((resolve) =>
+    client.once('message', (topic, payload, packet) =>
+      resolve({ topic, payload, qos: packet.qos, retain: packet.retain }),
+    ),
+  );
+}
+
 export interface SimBrokerHarness {
   readonly broker: SimBroker;
   readonly apiUrl: string;

@@ -1,18 +1,9 @@
-import { once } from 'node:events';
 import type { MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type SimBrokerHarness, startSimBroker } from '../helpers/sim-broker.ts';
+import { closeOf, nextMessage, type SimBrokerHarness, startSimBroker } from '../helpers/sim-broker.ts';
 
 const AUTHN = '/authentication/password_based%3Abuilt_in_database';
 const AUTHZ = '/authorization/sources/built_in_database/rules';
-
-type Received = { topic: string; payload: Buffer; qos: number; retain: boolean };
-
-/** The next message the client receives. */
-async function nextMessage(client: MqttClient): Promise<Received> {
-  const [topic, payload, packet] = await once(client, 'message');
-  return { topic, payload, qos: packet.qos, retain: packet.retain };
-}
 
 describe('simulated broker end to end with real MQTT clients', () => {
   let sim: SimBrokerHarness;
@@ -109,7 +100,7 @@ describe('simulated broker end to end with real MQTT clients', () => {
 
   it('a kicked client is disconnected', async () => {
     const client = await sim.connect('e2e-kick');
-    const closed = once(client, 'close');
+    const closed = closeOf(client);
     expect((await sim.request('DELETE', '/clients/e2e-kick')).status).toBe(204);
     await closed;
     expect(client.connected).toBe(false);
@@ -216,7 +207,7 @@ describe('simulated broker end to end with real MQTT clients', () => {
       const client = await isolated.connect('stop-me');
       await client.publishAsync('kept/after/restart', 'yes', { retain: true, qos: 1 });
       const port = isolated.broker.mqttPort();
-      const closed = once(client, 'close');
+      const closed = closeOf(client);
       await isolated.broker.stop();
       await closed;
       expect(isolated.broker.mqttPort()).toBeNull();

@@ -1,7 +1,12 @@
-import { once } from 'node:events';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SimBrokerHarness, startSimBroker, waitFor } from '../helpers/sim-broker.ts';
+import {
+  closeOf,
+  nextMessage,
+  type SimBrokerHarness,
+  startSimBroker,
+  waitFor,
+} from '../helpers/sim-broker.ts';
 
 const RFC3339_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}$/;
 
@@ -144,10 +149,10 @@ describe('v5 clients (emqx-api.md §4.1)', () => {
 
   it('a subscription made through the API really delivers', async () => {
     await sim.request('POST', '/clients/c-alpha/subscribe', { body: { topic: 'api/sub', qos: 0 } });
-    const received = once(alpha, 'message');
+    const received = nextMessage(alpha);
     const pub = await sim.request('POST', '/publish', { body: { topic: 'api/sub', payload: 'via-api' } });
     expect(pub.status).toBe(200);
-    const [topic, payload] = await received;
+    const { topic, payload } = await received;
     expect([topic, payload.toString()]).toEqual(['api/sub', 'via-api']);
     await sim.request('POST', '/clients/c-alpha/unsubscribe', { body: { topic: 'api/sub' } });
   });
@@ -182,7 +187,7 @@ describe('v5 clients (emqx-api.md §4.1)', () => {
     const beta = (await sim.request('GET', '/clients/c-beta')).json;
     expect(beta.clean_start).toBe(false);
     const reconnect = await sim.connect('c-beta', { clean: false });
-    const closed = once(reconnect, 'close');
+    const closed = closeOf(reconnect);
     await reconnect.endAsync();
     await closed;
     await waitFor(async () => (await sim.request('GET', '/clients/c-beta')).json.connected === false);
@@ -235,7 +240,7 @@ describe('v5 clients (emqx-api.md §4.1)', () => {
 
   it('kicks a client (204, its connection closes) and 404s an unknown one', async () => {
     const victim = await sim.connect('c-kicked');
-    const closed = once(victim, 'close');
+    const closed = closeOf(victim);
     expect((await sim.request('DELETE', '/clients/c-kicked')).status).toBe(204);
     await closed;
     expect((await sim.request('GET', '/clients/c-kicked')).status).toBe(404);
@@ -247,7 +252,7 @@ describe('v5 clients (emqx-api.md §4.1)', () => {
 
   it('kickout/bulk answers 204 and ignores unknown ids', async () => {
     const victim = await sim.connect('c-bulk');
-    const closed = once(victim, 'close');
+    const closed = closeOf(victim);
     const reply = await sim.request('POST', '/clients/kickout/bulk', { body: ['c-bulk', 'not-there'] });
     expect(reply.status).toBe(204);
     expect(reply.text).toBe('');
