@@ -25,7 +25,15 @@ const listenersSchema = envelope(
   z.array(
     z.object({
       node: z.string(),
-      listeners: z.array(z.object({ identifier: z.string(), protocol: z.string().nullish() }).loose()),
+      listeners: z.array(
+        z
+          .object({
+            identifier: z.string().nullish(),
+            protocol: z.string().nullish(),
+            listen_on: z.union([z.string(), z.number()]).nullish(),
+          })
+          .loose(),
+      ),
     }),
   ),
 );
@@ -84,8 +92,9 @@ export function v4Extras(
       ({ node, listeners: list }) =>
         list.map(
           (l): BrokerResource => ({
-            id: l.identifier,
-            name: l.identifier,
+            // HTTP (ranch) listeners carry no identifier; their protocol and address name them.
+            id: l.identifier ?? `${l.protocol ?? 'listener'}:${l.listen_on ?? ''}`,
+            name: l.identifier ?? null,
             type: l.protocol ?? null,
             status: null,
             enabled: null,
