@@ -108,6 +108,14 @@ describe('v5 clients (emqx-api.md §4.1)', () => {
     expect(missing.json).toEqual({ code: 'CLIENTID_NOT_FOUND', message: 'Client ID not found' });
   });
 
+  it('percent-decodes path segments (client IDs with / and spaces)', async () => {
+    await sim.connect('site/7 gateway');
+    const reply = await sim.request('GET', '/clients/site%2F7%20gateway');
+    expect(reply.status).toBe(200);
+    expect(reply.json.clientid).toBe('site/7 gateway');
+    expect((await sim.request('DELETE', '/clients/site%2F7%20gateway')).status).toBe(204);
+  });
+
   it('subscribes, lists and unsubscribes on a client’s behalf', async () => {
     const sub = await sim.request('POST', '/clients/c-alpha/subscribe', { body: { topic: 'a/+', qos: 1 } });
     expect(sub.status).toBe(200);

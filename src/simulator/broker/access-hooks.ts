@@ -1,5 +1,5 @@
 import type { Client as AedesClient, AedesOptions, AuthenticateError, Subscription } from 'aedes';
-import { countInboundPackets } from './packet-counters.ts';
+import { countDelivery, countInboundPackets } from './packet-counters.ts';
 import { emptyCounters, socketOf } from './session.ts';
 import { attachOrigin, type CoreState, DENIED_TOPIC, normalizeIp, rememberAuthz } from './state.ts';
 import { parseShared } from './topic.ts';
@@ -81,65 +81,66 @@ function decide(
   return decision;
 }
 
+function preConnectHook(state: CoreState): Hooks['preConnect'] {
+  return (client, packet, callback) => {
+    const counters = emptyCounters();
+    state.pending.set(client, {
+      username: packet.username ?? null,
+      protoName: packet.protocolId ?? 'MQTT',
+      protoVer: packet.protocolVersion ?? 4,
+      keepalive: packet.keepalive ?? 0,
+      clean: packet.clean ?? true,
+      counters,
+      isSuperuser: false,
+    });
+    countInboundPackets(state, client, counters);
+    callback(null, true);
+  };
+}
+
+/** Denied publishes are diverted and dropped (EMQX `deny_action = ignore`): the client stays connected. */
+function authorizePublishHook(state: CoreState): Hooks['authorizePublish'] {
+  return (client, packet, callback) => {
+    if (!client) return callback(null);
+    const system = packet.topic.startsWith('$SYS/');
+    if (system || decide(state, client, 'publish', packet.topic, packet.qos, packet.retain) === 'deny') {
+      state.metrics.inc('packets.publish.auth_error');
+      packet.topic = DENIED_TOPIC;
+      packet.retain = false;
+      return callback(null);
+    }
+    const origin = { id: state.nextMessageId(), publishAt: state.now(), fromClientId: client.id };
+    attachOrigin(state, packet, { ...origin, fromUsername: usernameOf(state, client) });
+    callback(null);
+  };
+}
+
+/** `$share/<group>/` is stripped for aedes (which has no shared subscriptions); denials are SUBACK 0x80. */
+function authorizeSubscribeHook(state: CoreState): Hooks['authorizeSubscribe'] {
+  return (client, sub: Subscription, callback) => {
+    const { group, filter } = parseShared(sub.topic);
+    if (group !== null) {
+      state.shareGroups.set(sub, group);
+      sub.topic = filter;
+    }
+    if (state.apiSubscriptions.has(sub)) return callback(null, sub);
+    if (decide(state, client, 'subscribe', filter, sub.qos as Qos, false) === 'deny') {
+      state.metrics.inc('packets.subscribe.auth_error');
+      return callback(null, null);
+    }
+    callback(null, sub);
+  };
+}
+
 /** The aedes hooks that enforce bans, built-in authentication and built-in authorization. */
 export function createAccessHooks(state: CoreState): Hooks {
   return {
-    preConnect(client, packet, callback) {
-      const counters = emptyCounters();
-      state.pending.set(client, {
-        username: packet.username ?? null,
-        protoName: packet.protocolId ?? 'MQTT',
-        protoVer: packet.protocolVersion ?? 4,
-        keepalive: packet.keepalive ?? 0,
-        clean: packet.clean ?? true,
-        counters,
-        isSuperuser: false,
-      });
-      countInboundPackets(state, client, counters);
-      callback(null, true);
-    },
+    preConnect: preConnectHook(state),
     authenticate: authenticateHook(state),
-    authorizePublish(client, packet, callback) {
-      if (!client) return callback(null);
-      const system = packet.topic.startsWith('$SYS/');
-      if (system || decide(state, client, 'publish', packet.topic, packet.qos, packet.retain) === 'deny') {
-        state.metrics.inc('packets.publish.auth_error');
-        packet.topic = DENIED_TOPIC;
-        packet.retain = false;
-        return callback(null);
-      }
-      const origin = { id: state.nextMessageId(), publishAt: state.now(), fromClientId: client.id };
-      attachOrigin(state, packet, { ...origin, fromUsername: usernameOf(state, client) });
-      callback(null);
-    },
-    authorizeSubscribe(client, sub: Subscription, callback) {
-      const { group, filter } = parseShared(sub.topic);
-      if (group !== null) {
-        state.shareGroups.set(sub, group);
-        sub.topic = filter;
-      }
-      if (state.apiSubscriptions.has(sub)) return callback(null, sub);
-      if (decide(state, client, 'subscribe', filter, sub.qos as Qos, false) === 'deny') {
-        state.metrics.inc('packets.subscribe.auth_error');
-        return callback(null, null);
-      }
-      callback(null, sub);
-    },
+    authorizePublish: authorizePublishHook(state),
+    authorizeSubscribe: authorizeSubscribeHook(state),
     authorizeForward(client, packet) {
-      const record = state.sessions.get(client.id);
-      if (record && record.connection === client) {
-        const qos = packet.qos as Qos;
-        record.counters.sendMsg++;
-        record.counters.sendPkt++;
-        record.counters.sendCnt++;
-        record.counters[`sendMsgQos${qos}`]++;
-        if (qos > 0) record.inflight++;
-      }
-      state.metrics.inc('messages.sent');
-      state.metrics.inc('messages.delivered');
-      state.metrics.inc(`messages.qos${packet.qos as Qos}.sent`);
-      state.metrics.inc('packets.publish.sent');
-      state.metrics.inc('packets.sent');
+      countDelivery(state, client, packet.qos as Qos);
       return packet;
     },
   };

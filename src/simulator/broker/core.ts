@@ -7,7 +7,6 @@ import { type AuthzStore, createAuthzStore } from './authz.ts';
 import { type BanStore, createBanStore } from './bans.ts';
 import { toClientInfo, toSubscriptions } from './client-info.ts';
 import { trackMessages } from './message-events.ts';
-import { createMessageIdGenerator } from './message-id.ts';
 import * as messaging from './messaging.ts';
 import { type BrokerMetrics, createBrokerMetrics, type MetricName } from './metrics.ts';
 import { type MqttListener, openMqttListener } from './mqtt-listener.ts';
@@ -17,7 +16,7 @@ import { createRuleActionRunner } from './rule-actions.ts';
 import { createRuleEngine, type RuleEngine } from './rules/engine.ts';
 import { isExpired } from './session.ts';
 import { trackSessions } from './session-events.ts';
-import type { AuthzCacheEntry, CoreState } from './state.ts';
+import { type AuthzCacheEntry, type CoreState, createCoreState } from './state.ts';
 import { type BrokerStats, type GaugeName, observeStats } from './stats.ts';
 import * as subscribing from './subscribing.ts';
 import type {
@@ -78,27 +77,19 @@ export class BrokerCore {
     this.alarms = createAlarmStore(now);
     this.#metrics = createBrokerMetrics();
     const maxima = new Map<GaugeName, number>();
-    this.#state = {
+    this.#state = createCoreState({
       now,
       nodeName: options.nodeName,
-      sessions: new Map(),
-      bans: this.bans,
-      authn: this.authn,
-      authz: this.authz,
-      alarms: this.alarms,
-      metrics: this.#metrics,
-      rules: undefined as unknown as RuleEngine,
-      retainedMeta: new Map(),
-      pending: new WeakMap(),
-      origins: new WeakMap(),
-      apiSubscriptions: new WeakSet(),
-      shareGroups: new WeakMap(),
-      authzCache: new Map(),
-      nextMessageId: createMessageIdGenerator(now),
-      closedBytes: { read: 0, written: 0 },
       connectionQuota: options.connectionQuota ?? 10_000,
+      stores: {
+        bans: this.bans,
+        authn: this.authn,
+        authz: this.authz,
+        alarms: this.alarms,
+        metrics: this.#metrics,
+      },
       observe: () => observeStats(this.#state, maxima),
-    };
+    });
     this.rules = createRuleEngine(
       now,
       createRuleActionRunner(this.#state, () => this.#broker()),

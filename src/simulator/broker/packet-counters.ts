@@ -57,3 +57,20 @@ export function countInboundPackets(state: CoreState, client: AedesClient, count
   onPacket({ cmd: 'connect' });
   (client as unknown as { _parser: EventEmitter })._parser.on('packet', onPacket);
 }
+
+/** One message written to a subscriber (aedes calls `authorizeForward` once per delivery). */
+export function countDelivery(state: CoreState, client: AedesClient, qos: Qos): void {
+  const record = state.sessions.get(client.id);
+  if (record && record.connection === client) {
+    record.counters.sendMsg++;
+    record.counters.sendPkt++;
+    record.counters.sendCnt++;
+    record.counters[`sendMsgQos${qos}`]++;
+    if (qos > 0) record.inflight++;
+  }
+  state.metrics.inc('messages.sent');
+  state.metrics.inc('messages.delivered');
+  state.metrics.inc(`messages.qos${qos}.sent`);
+  state.metrics.inc('packets.publish.sent');
+  state.metrics.inc('packets.sent');
+}

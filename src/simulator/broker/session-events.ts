@@ -1,4 +1,4 @@
-import type { Aedes, Client as AedesClient } from 'aedes';
+import type { Aedes, Client as AedesClient, Subscription } from 'aedes';
 import { checkConnectionQuota } from './alarms.ts';
 import type { BrokerPersistence } from './persistence.ts';
 import { clientEventColumns } from './rule-events.ts';
@@ -58,6 +58,47 @@ function closeSession(state: CoreState, persistence: () => BrokerPersistence, cl
   }
 }
 
+/** SUBSCRIBE results (granted QoS 128 means refused); API-made subscriptions send no SUBACK. */
+function onSubscribe(state: CoreState, subs: Subscription[], client: AedesClient): void {
+  const record = state.sessions.get(client.id);
+  const fromApi = subs.some((s) => state.apiSubscriptions.has(s));
+  if (record && !fromApi) {
+    record.counters.sendPkt++;
+    record.counters.sendCnt++;
+    state.metrics.inc('packets.suback.sent');
+    state.metrics.inc('packets.sent');
+  }
+  for (const sub of subs) {
+    // aedes reports a refused subscription with the SUBACK failure code as its granted QoS.
+    if ((sub.qos as number) === 128 || !record) continue;
+    const group = state.shareGroups.get(sub);
+    const key = group === undefined ? sub.topic : `$share/${group}/${sub.topic}`;
+    const { nl, rap, rh } = sub as { nl?: boolean | number; rap?: boolean | number; rh?: number };
+    record.subscriptions.set(key, {
+      filter: sub.topic,
+      qos: sub.qos as 0 | 1 | 2,
+      nl: nl ? 1 : 0,
+      rap: rap ? 1 : 0,
+      rh: (rh ?? 0) as 0 | 1 | 2,
+    });
+    state.metrics.inc('client.subscribe');
+  }
+  state.observe();
+}
+
+/** aedes also reports the unsubscriptions of a closing clean session; the session table handles those. */
+function onUnsubscribe(state: CoreState, topics: string[], client: AedesClient): void {
+  const record = state.sessions.get(client.id);
+  if (!record || client.closed) return;
+  for (const topic of topics) {
+    for (const [key, sub] of record.subscriptions) {
+      if (key === topic || (sub.filter === topic && key.startsWith('$share/')))
+        record.subscriptions.delete(key);
+    }
+    state.metrics.inc('client.unsubscribe');
+  }
+}
+
 /** Keeps the session table in step with aedes: connects, disconnects, (un)subscriptions, pings. */
 export function trackSessions(broker: Aedes, state: CoreState, persistence: () => BrokerPersistence): void {
   broker.on('client', (client) => {
@@ -83,41 +124,6 @@ export function trackSessions(broker: Aedes, state: CoreState, persistence: () =
     state.metrics.inc('packets.connack.sent');
     state.metrics.inc('packets.sent');
   });
-  broker.on('subscribe', (subs, client) => {
-    const record = state.sessions.get(client.id);
-    const fromApi = subs.some((s) => state.apiSubscriptions.has(s));
-    if (record && !fromApi) {
-      record.counters.sendPkt++;
-      record.counters.sendCnt++;
-      state.metrics.inc('packets.suback.sent');
-      state.metrics.inc('packets.sent');
-    }
-    for (const sub of subs) {
-      // aedes reports a refused subscription with the SUBACK failure code as its granted QoS.
-      if ((sub.qos as number) === 128 || !record) continue;
-      const group = state.shareGroups.get(sub);
-      const key = group === undefined ? sub.topic : `$share/${group}/${sub.topic}`;
-      const { nl, rap, rh } = sub as { nl?: boolean | number; rap?: boolean | number; rh?: number };
-      record.subscriptions.set(key, {
-        filter: sub.topic,
-        qos: sub.qos as 0 | 1 | 2,
-        nl: nl ? 1 : 0,
-        rap: rap ? 1 : 0,
-        rh: (rh ?? 0) as 0 | 1 | 2,
-      });
-      state.metrics.inc('client.subscribe');
-    }
-    state.observe();
-  });
-  broker.on('unsubscribe', (topics, client) => {
-    const record = state.sessions.get(client.id);
-    if (!record || client.closed) return;
-    for (const topic of topics) {
-      for (const [key, sub] of record.subscriptions) {
-        if (key === topic || (sub.filter === topic && key.startsWith('$share/')))
-          record.subscriptions.delete(key);
-      }
-      state.metrics.inc('client.unsubscribe');
-    }
-  });
+  broker.on('subscribe', (subs, client) => onSubscribe(state, subs, client));
+  broker.on('unsubscribe', (topics, client) => onUnsubscribe(state, topics, client));
 }

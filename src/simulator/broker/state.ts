@@ -3,6 +3,7 @@ import type { AlarmStore } from './alarms.ts';
 import type { AuthnStore } from './authn.ts';
 import type { AuthzStore } from './authz.ts';
 import type { BanStore } from './bans.ts';
+import { createMessageIdGenerator } from './message-id.ts';
 import type { BrokerMetrics } from './metrics.ts';
 import type { RuleEngine } from './rules/engine.ts';
 import type { ConnectInfo, SessionRecord } from './session.ts';
@@ -104,4 +105,33 @@ export function attachOrigin(state: CoreState, packet: { properties?: object }, 
 
 export function originOf(state: CoreState, packet: { properties?: object }): MessageOrigin | undefined {
   return packet.properties ? state.origins.get(packet.properties) : undefined;
+}
+
+export interface CoreStateInit {
+  now: () => number;
+  nodeName: string;
+  connectionQuota: number;
+  stores: Pick<CoreState, 'bans' | 'authn' | 'authz' | 'alarms' | 'metrics'>;
+  observe: () => void;
+}
+
+/** Fresh state; `rules` is set by the core right after, as the engine itself needs the state. */
+export function createCoreState(init: CoreStateInit): CoreState {
+  return {
+    ...init.stores,
+    now: init.now,
+    nodeName: init.nodeName,
+    connectionQuota: init.connectionQuota,
+    observe: init.observe,
+    sessions: new Map(),
+    rules: undefined as unknown as RuleEngine,
+    retainedMeta: new Map(),
+    pending: new WeakMap(),
+    origins: new WeakMap(),
+    apiSubscriptions: new WeakSet(),
+    shareGroups: new WeakMap(),
+    authzCache: new Map(),
+    nextMessageId: createMessageIdGenerator(init.now),
+    closedBytes: { read: 0, written: 0 },
+  };
 }
