@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { PublishOutcome } from '../upstream/broker-writes.ts';
 import { deploymentId } from '../validation/identifiers.ts';
-import { PAYLOAD_ENCODINGS, publishMessage } from '../validation/payload.ts';
+import { publishMessage } from '../validation/payload.ts';
+import { batchSuccess } from './broker-batch.ts';
 import { brokerMutation, countItems, operatorOnly } from './broker-mutation.ts';
 import { builder } from './builder.ts';
 import { MUTATION_ERRORS } from './errors.ts';
@@ -45,18 +46,7 @@ const PublishSuccess = builder.objectRef<PublishOutcome>('PublishSuccess').imple
   }),
 });
 
-const PublishBatchSuccess = builder
-  .objectRef<{ results: Array<PublishOutcome | Error> }>('PublishBatchSuccess')
-  .implement({
-    description: 'One result per message, in the order they were given',
-    fields: (t) => ({
-      results: t.field({
-        type: [PublishSuccess],
-        itemErrors: { types: MUTATION_ERRORS, union: { name: 'PublishBatchItemResult' } },
-        resolve: (batch) => batch.results as PublishOutcome[],
-      }),
-    }),
-  });
+const PublishBatchSuccess = batchSuccess('PublishBatch', PublishSuccess);
 
 builder.mutationField('publish', (t) =>
   t.field({

@@ -11,6 +11,13 @@ import './broker-rules.ts';
 import './broker-bans.ts';
 import './broker-cluster.ts';
 import './broker-extras.ts';
+import './broker-mutations-publish.ts';
+import './broker-mutations-clients.ts';
+import './broker-mutations-rules.ts';
+import './broker-mutations-bans.ts';
+import './broker-mutations-retained.ts';
+import './broker-mutations-authn.ts';
+import './broker-mutations-authz.ts';
 
 // Defaults for every root field, so none is ever left without scope-auth: queries need at least viewer,
 // mutations at least operator (admin-only ones add their own scope, and both must pass).
