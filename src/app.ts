@@ -7,6 +7,7 @@ import type { Caller } from './auth/caller.ts';
 import type { GatewayContext } from './context.ts';
 import { ExpectedError } from './errors.ts';
 import { buildSchema } from './schema/index.ts';
+import { createSecurityPlugins, securityOptions } from './security/index.ts';
 import type { Services } from './services.ts';
 
 /** What the app needs beyond the services: who is calling, and whether the process may take traffic. */
@@ -15,6 +16,8 @@ export interface AppDeps {
   authenticate: Authenticator;
   /** False during start-up and shutdown; /readyz answers 503 then. */
   isReady: () => boolean;
+  /** Versioned namespace of shared-store keys (the per-caller rate limit keeps its windows there). */
+  keyPrefix: string;
 }
 
 const UNAUTHENTICATED_BODY = JSON.stringify({
@@ -68,20 +71,32 @@ function maskError(services: Services) {
   };
 }
 
-export function createApp({ services, authenticate, isReady }: AppDeps) {
+export function createApp({ services, authenticate, isReady, keyPrefix }: AppDeps) {
   const callers = new WeakMap<Request, Caller>();
+  const security = securityOptions(services.config.security);
   const yoga = createYoga<{ req: IncomingMessage; res: ServerResponse }, GatewayContext>({
     schema: buildSchema(),
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: {
+    graphiql: security.graphiql && {
       title: 'EMQX Cloud gateway',
       defaultQuery: '{ deployments(first: 10) { edges { node { deploymentId name status version } } } }',
     },
+    cors: security.cors,
+    maxRequestBodySize: security.maxRequestBodySize,
     logging: false,
     maskedErrors: { maskError: maskError(services) },
     batching: false,
-    plugins: [useBearerAuth(authenticate, callers)],
+    plugins: [
+      useBearerAuth(authenticate, callers),
+      ...createSecurityPlugins({
+        config: services.config.security,
+        store: services.store,
+        keyPrefix,
+        logger: services.logger,
+        callerOf: (request) => callers.get(request),
+      }),
+    ],
     context: ({ request }: YogaInitialContext) => {
       const header = request.headers.get('x-request-id');
       const requestId = header && REQUEST_ID.test(header) ? header : randomUUID();

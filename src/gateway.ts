@@ -93,6 +93,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
           : undefined,
     }),
     isReady: () => ready,
+    keyPrefix: KEY_PREFIX,
   });
   const server: Server = createServer((req, res) => {
     app.handle(req, res).catch((error: unknown) => {

@@ -8,6 +8,7 @@ import ValidationPlugin from '@pothos/plugin-validation';
 import { hasRole } from '../auth/caller.ts';
 import type { GatewayContext } from '../context.ts';
 import { BadUserInputError, ExpectedError, ForbiddenError } from '../errors.ts';
+import { fieldCost } from '../security/field-cost.ts';
 
 /** The one schema builder. It defines no types: each domain file under schema/ adds its own. */
 export const builder = new SchemaBuilder<{
@@ -52,8 +53,6 @@ export const builder = new SchemaBuilder<{
     nodeQueryOptions: { nullable: true },
     nodesQueryOptions: false,
   },
-  complexity: {
-    defaultComplexity: 1,
-    defaultListMultiplier: 10,
-  },
+  // Costs connections by the page size asked for; the limit itself is enforced by security/use-cost-limit.ts.
+  complexity: { fieldComplexity: fieldCost },
 });

@@ -1,0 +1,143 @@
+import {
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  Kind,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValueNode,
+} from 'graphql';
+
+/**
+ * The estimated cost of the operation a request will run, from the `complexity` each field carries in its
+ * extensions (set by the Pothos complexity plugin; see field-cost.ts). Pothos's own calculator is not used
+ * because it maps and validates arguments first, so one bad argument would hide the cost of every other
+ * field; here arguments are read raw from the document and variables. Types are read through their methods
+ * and printed names only, which works whichever of graphql's CJS/ESM builds made the schema.
+ */
+
+type CostValue = number | { field?: number; multiplier?: number };
+type CostOption =
+  | CostValue
+  | ((args: Record<string, unknown>, context: unknown, field: unknown) => CostValue);
+
+interface TypeLike {
+  name: string;
+  getFields?: () => Record<string, { type: unknown; extensions?: { complexity?: CostOption } }>;
+}
+
+const LIST_MULTIPLIER = 10;
+
+const namedOf = (type: unknown): TypeLike => {
+  let current = type as { ofType?: unknown };
+  while (current.ofType) current = current.ofType as { ofType?: unknown };
+  return current as unknown as TypeLike;
+};
+const isList = (type: unknown) => String(type).replace(/!$/, '').startsWith('[');
+
+function rawValue(node: ValueNode, variables: Record<string, unknown>): unknown {
+  switch (node.kind) {
+    case Kind.VARIABLE:
+      return variables[node.name.value];
+    case Kind.INT:
+    case Kind.FLOAT:
+      return Number(node.value);
+    case Kind.NULL:
+      return null;
+    case Kind.LIST:
+      return node.values.map((value) => rawValue(value, variables));
+    case Kind.OBJECT:
+      return Object.fromEntries(node.fields.map((f) => [f.name.value, rawValue(f.value, variables)]));
+    default:
+      return node.value;
+  }
+}
+
+export interface OperationCostInput {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName?: string | null;
+  variables?: Record<string, unknown>;
+  context?: unknown;
+}
+
+/** The cost of the operation that will run, or null when the document names no single one. */
+export function operationCost(input: OperationCostInput): number | null {
+  const { schema, document, context } = input;
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
+  const operation = input.operationName
+    ? operations.find((d) => d.name?.value === input.operationName)
+    : operations.length === 1
+      ? operations[0]
+      : undefined;
+  const root = operation && schema.getRootType(operation.operation);
+  if (!operation || !root) return null;
+
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions)
+    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const variables: Record<string, unknown> = {};
+  for (const definition of operation.variableDefinitions ?? [])
+    if (definition.defaultValue)
+      variables[definition.variable.name.value] = rawValue(definition.defaultValue, {});
+  Object.assign(variables, input.variables);
+  const done = new Map<string, number>();
+  const active = new Set<string>();
+
+  function fieldCost(node: FieldNode, parent: TypeLike): number {
+    const name = node.name.value;
+    const definition = name.startsWith('__') ? undefined : parent.getFields?.()[name];
+    // Introspection and unknown fields: 1, and not descended (depth and token limits bound them).
+    if (!definition) return 1;
+    const list = isList(definition.type);
+    let option: CostOption = definition.extensions?.complexity ?? 1;
+    if (typeof option === 'function') {
+      const args = Object.fromEntries(
+        (node.arguments ?? []).map((a) => [a.name.value, rawValue(a.value, variables)]),
+      );
+      try {
+        option = option(args, context, definition);
+      } catch {
+        option = 1;
+      }
+    }
+    const own = typeof option === 'number' ? option : (option.field ?? 1);
+    const fallback = list ? LIST_MULTIPLIER : 1;
+    const multiplier = typeof option === 'object' ? (option.multiplier ?? fallback) : fallback;
+    const inner = node.selectionSet ? selectionCost(node.selectionSet, namedOf(definition.type)) : 0;
+    return own + Math.max(0, multiplier) * inner;
+  }
+
+  function spreadCost(name: string, parent: TypeLike): number {
+    const key = `${name}@${parent.name}`;
+    const known = done.get(key);
+    if (known !== undefined) return known;
+    const fragment = fragments.get(name);
+    if (!fragment || active.has(key)) return 0;
+    active.add(key);
+    const type = (schema.getType(fragment.typeCondition.name.value) as TypeLike | undefined) ?? parent;
+    const cost = selectionCost(fragment.selectionSet, type);
+    active.delete(key);
+    done.set(key, cost);
+    return cost;
+  }
+
+  function selectionCost(set: SelectionSetNode, parent: TypeLike): number {
+    let total = 0;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) total += fieldCost(selection, parent);
+      else if (selection.kind === Kind.FRAGMENT_SPREAD) total += spreadCost(selection.name.value, parent);
+      else {
+        const condition = selection.typeCondition?.name.value;
+        const type = condition ? (schema.getType(condition) as TypeLike | undefined) : parent;
+        total += selectionCost(selection.selectionSet, type ?? parent);
+      }
+    }
+    return total;
+  }
+
+  return selectionCost(operation.selectionSet, root as unknown as TypeLike);
+}
