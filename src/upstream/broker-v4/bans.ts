@@ -39,6 +39,8 @@ const banSchema = z
     }),
   );
 
+const listSchema = envelope(z.array(banSchema));
+
 export function v4Bans(t: BrokerTransport): Pick<BrokerReadApi, 'listBans'> {
   async function listBans(page: PageRequest) {
     const path = brokerPath`/banned`;
@@ -48,7 +50,7 @@ export function v4Bans(t: BrokerTransport): Pick<BrokerReadApi, 'listBans'> {
       path,
       query: new URLSearchParams(pageParams(page)),
     });
-    const body = parseBody(envelope(z.array(banSchema)), reply.body, path.route);
+    const body = parseBody(listSchema, reply.body, path.route);
     return toPage(body.data, body.meta, page, reply.freshness);
   }
   return { listBans };

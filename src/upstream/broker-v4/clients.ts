@@ -36,7 +36,7 @@ export function v4Clients(t: BrokerTransport): Pick<BrokerReadApi, 'listClients'
   async function getClient(clientId: string): Promise<Fetched<MqttClient | null>> {
     const path = brokerPath`/clients/${clientId}`;
     const reply = await t.send({ domain: 'clients', method: 'GET', path });
-    const body = parseBody(envelope(z.array(clientSchema)), reply.body, path.route);
+    const body = parseBody(listSchema, reply.body, path.route);
     return { value: body.data[0] ?? null, freshness: reply.freshness };
   }
 

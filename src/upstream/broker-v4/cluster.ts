@@ -42,6 +42,7 @@ const nodeSchema = z
     }),
   );
 
+const nodesSchema = envelope(z.array(nodeSchema));
 const counters = z.record(z.string(), z.unknown()).transform(numericOnly);
 const statsSchema = envelope(z.array(z.object({ node: z.string(), stats: counters })));
 const metricsSchema = envelope(z.array(z.object({ node: z.string(), metrics: counters })));
@@ -60,7 +61,7 @@ export function v4Cluster(t: BrokerTransport): Pick<BrokerReadApi, 'nodes' | 'st
     const path = brokerPath`/nodes`;
     const reply = await t.send({ domain: 'cluster', method: 'GET', path });
     return {
-      value: parseBody(envelope(z.array(nodeSchema)), reply.body, path.route).data,
+      value: parseBody(nodesSchema, reply.body, path.route).data,
       freshness: reply.freshness,
     };
   }

@@ -35,12 +35,16 @@ const ruleSchema = z
     }),
   );
 
+// Built once: zod compiles a schema on its first parse, which would otherwise happen on every call.
+const listSchema = envelope(z.array(ruleSchema));
+const oneSchema = envelope(ruleSchema);
+
 export function v4Rules(t: BrokerTransport): Pick<BrokerReadApi, 'listRules' | 'getRule' | 'ruleMetrics'> {
   async function listRules(page: PageRequest) {
     const path = brokerPath`/rules`;
     const query = new URLSearchParams(pageParams(page));
     const reply = await t.send({ domain: 'rules', method: 'GET', path, query });
-    const body = parseBody(envelope(z.array(ruleSchema)), reply.body, path.route);
+    const body = parseBody(listSchema, reply.body, path.route);
     return toPage(body.data, body.meta, page, reply.freshness);
   }
 
@@ -49,7 +53,7 @@ export function v4Rules(t: BrokerTransport): Pick<BrokerReadApi, 'listRules' | '
     const reply = await t.send({ domain: 'rules', method: 'GET', path, accept: [404] });
     if (reply.status === 404) return { value: null, freshness: reply.freshness };
     return {
-      value: parseBody(envelope(ruleSchema), reply.body, path.route).data,
+      value: parseBody(oneSchema, reply.body, path.route).data,
       freshness: reply.freshness,
     };
   }

@@ -24,6 +24,7 @@ const nodeSchema = z
     }),
   );
 
+const nodesSchema = z.array(nodeSchema);
 const counters = z.record(z.string(), z.unknown()).transform(numericOnly);
 /** `aggregate=true` gives one object; a per-node array is summed the same way in case a proxy drops the flag. */
 const aggregateSchema = z.union([counters, z.array(counters).transform(sumCounters)]);
@@ -57,7 +58,7 @@ export function v5Cluster(t: BrokerTransport): Pick<BrokerReadApi, 'nodes' | 'st
   async function nodes() {
     const path = brokerPath`/nodes`;
     const reply = await t.send({ domain: 'cluster', method: 'GET', path });
-    return { value: parseBody(z.array(nodeSchema), reply.body, path.route), freshness: reply.freshness };
+    return { value: parseBody(nodesSchema, reply.body, path.route), freshness: reply.freshness };
   }
 
   async function aggregate(path: ReturnType<typeof brokerPath>) {

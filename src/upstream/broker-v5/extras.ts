@@ -46,6 +46,15 @@ const resourceSchema = z
     }),
   );
 
+// Built once: zod compiles a schema on its first parse, which would otherwise happen on every call.
+const usersSchema = z.object({ data: z.array(userSchema), meta: pageMetaSchema });
+const allRulesSchema = z.object({ rules: ruleItems });
+const authzListSchemas = {
+  USERNAME: z.object({ data: z.array(authzSchemas.USERNAME), meta: pageMetaSchema }),
+  CLIENT_ID: z.object({ data: z.array(authzSchemas.CLIENT_ID), meta: pageMetaSchema }),
+};
+const resourcesSchema = z.array(resourceSchema);
+
 export function v5Extras(
   t: BrokerTransport,
 ): Pick<
@@ -57,11 +66,7 @@ export function v5Extras(
     const query = queryOf({ like_user_id: userIdContains });
     for (const [key, value] of pageParams(page)) query.set(key, value);
     const reply = await t.send({ domain: 'authn', method: 'GET', path, query });
-    const body = parseBody(
-      z.object({ data: z.array(userSchema), meta: pageMetaSchema }),
-      reply.body,
-      path.route,
-    );
+    const body = parseBody(usersSchema, reply.body, path.route);
     return toPage(body.data, body.meta, page, reply.freshness);
   }
 
@@ -69,7 +74,7 @@ export function v5Extras(
     if (kind === 'ALL') {
       const path = brokerPath`/authorization/sources/built_in_database/rules/all`;
       const reply = await t.send({ domain: 'authz', method: 'GET', path });
-      const body = parseBody(z.object({ rules: ruleItems }), reply.body, path.route);
+      const body = parseBody(allRulesSchema, reply.body, path.route);
       const items: AuthzRuleSet[] = [{ kind, who: null, rules: body.rules }];
       return { items, totalCount: 1, hasNext: false, freshness: reply.freshness };
     }
@@ -83,8 +88,7 @@ export function v5Extras(
       path,
       query: new URLSearchParams(pageParams(page)),
     });
-    const schema = z.object({ data: z.array(authzSchemas[kind]), meta: pageMetaSchema });
-    const body = parseBody(schema, reply.body, path.route);
+    const body = parseBody(authzListSchemas[kind], reply.body, path.route);
     const items = body.data.map((r): AuthzRuleSet => ({ kind, ...r }));
     return toPage(items, body.meta, page, reply.freshness);
   }
@@ -92,7 +96,7 @@ export function v5Extras(
   async function list(domain: 'actions' | 'connectors') {
     const path = domain === 'actions' ? brokerPath`/actions` : brokerPath`/connectors`;
     const reply = await t.send({ domain, method: 'GET', path });
-    return { value: parseBody(z.array(resourceSchema), reply.body, path.route), freshness: reply.freshness };
+    return { value: parseBody(resourcesSchema, reply.body, path.route), freshness: reply.freshness };
   }
 
   return {

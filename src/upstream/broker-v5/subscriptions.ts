@@ -18,6 +18,7 @@ const subscriptionSchema = z
     (s): Subscription => ({ clientId: s.clientid, qos: s.qos, node: s.node ?? null, ...splitShare(s.topic) }),
   );
 
+const clientListSchema = z.array(subscriptionSchema);
 const listSchema = z.object({ data: z.array(subscriptionSchema), meta: pageMetaSchema });
 
 export function v5Subscriptions(
@@ -28,7 +29,7 @@ export function v5Subscriptions(
     const reply = await t.send({ domain: 'subscriptions', method: 'GET', path, accept: [404] });
     if (reply.status === 404) return { value: null, freshness: reply.freshness };
     return {
-      value: parseBody(z.array(subscriptionSchema), reply.body, path.route),
+      value: parseBody(clientListSchema, reply.body, path.route),
       freshness: reply.freshness,
     };
   }

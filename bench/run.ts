@@ -1,0 +1,106 @@
+import { execSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { DASHBOARD_QUERY, DEPLOYMENTS, gatewayConfig, MINIMUM_CALLS, startFleet } from './fleet.ts';
+import { type LoadResult, load } from './load.ts';
+import { type BenchProcess, freePort, HAS_TASKSET, pinSelf, startPinned, writeJson } from './processes.ts';
+import { report } from './report.ts';
+import { countCalls, gql } from './upstream-calls.ts';
+
+/**
+ * `npm run bench`: the dashboard query (4 deployments, v4 and v5, × 25 clients with subscriptions and stats)
+ * through the gateway against the simulator, beside the same REST work done directly with undici (D0) and
+ * bare Yoga (F1), all in one run. Writes BENCHMARKS.md. BENCH_SECONDS sets each measured run (default 5).
+ */
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const TOKEN = `bench-${crypto.randomUUID()}`;
+const DASHBOARD = JSON.stringify({ query: DASHBOARD_QUERY });
+
+async function measure(target: BenchProcess, path: string, body?: string) {
+  const options = { target, path, ...(body ? { body, token: TOKEN } : {}) };
+  await load({ ...options, connections: 4, seconds: Math.min(2, SECONDS) });
+  const runs: LoadResult[] = [];
+  for (const connections of [1, 10]) runs.push(await load({ ...options, connections, seconds: SECONDS }));
+  return runs;
+}
+
+async function main() {
+  pinSelf();
+  const fleet = await startFleet();
+  const { sim } = fleet;
+  const processes: BenchProcess[] = [];
+  const start = async (script: string, env: Record<string, string>) => {
+    const started = await startPinned(script, env, await freePort());
+    processes.push(started);
+    return started;
+  };
+  try {
+    const coldFile = writeJson('cold.json', gatewayConfig(sim, TOKEN, 0.001));
+    const warmFile = writeJson('warm.json', gatewayConfig(sim, TOKEN, 60));
+    const f1 = await start('bench/bare-yoga.ts', {});
+    const d0 = await start('bench/d0-server.ts', {
+      BENCH_D0_CONFIG: warmFile,
+      BENCH_D0_IDS: JSON.stringify(DEPLOYMENTS),
+    });
+    const g1 = await start('src/server.ts', { GATEWAY_CONFIG_FILE: coldFile });
+    const g2 = await start('src/server.ts', { GATEWAY_CONFIG_FILE: warmFile });
+
+    const calls = {
+      first: await countCalls(sim, () => gql(g2.url, TOKEN, DASHBOARD_QUERY)),
+      repeated: await countCalls(sim, () => gql(g2.url, TOKEN, DASHBOARD_QUERY)),
+      cold: await countCalls(sim, () => gql(g1.url, TOKEN, DASHBOARD_QUERY)),
+      d0: await countCalls(sim, () => fetch(d0.url, { method: 'POST' }).then((r) => r.json())),
+    };
+
+    const arms = {
+      F1: await measure(f1, '/graphql', JSON.stringify({ query: '{ hello }' })),
+      D0: await measure(d0, '/'),
+      G1: await measure(g1, '/graphql', DASHBOARD),
+      G2: await measure(g2, '/graphql', DASHBOARD),
+    };
+
+    const delays: Array<{ delayMs: number; d0: LoadResult; g1: LoadResult }> = [];
+    for (const delayMs of [5, 50]) {
+      for (const id of DEPLOYMENTS) sim.faults.set(id, { delayMs });
+      const d0Run = await load({ target: d0, path: '/', connections: 1, seconds: Math.min(3, SECONDS) });
+      const g1Run = await load({
+        target: g1,
+        path: '/graphql',
+        body: DASHBOARD,
+        token: TOKEN,
+        connections: 1,
+        seconds: Math.min(3, SECONDS),
+      });
+      delays.push({ delayMs, d0: d0Run, g1: g1Run });
+    }
+    sim.faults.clear();
+
+    const machine = {
+      nproc: execSync('nproc').toString().trim(),
+      node: process.version,
+      cpu: execSync("grep -m1 'model name' /proc/cpuinfo").toString().split(':')[1]?.trim() ?? 'unknown',
+      pinned: HAS_TASKSET,
+    };
+    writeFileSync(
+      new URL('../BENCHMARKS.md', import.meta.url),
+      report({ machine, seconds: SECONDS, calls, minimum: MINIMUM_CALLS, arms, delays }),
+    );
+    console.log('wrote BENCHMARKS.md');
+    console.log(
+      JSON.stringify(
+        {
+          calls,
+          arms,
+          delays: delays.map((d) => ({ delayMs: d.delayMs, d0p50: d.d0.p50, g1p50: d.g1.p50 })),
+        },
+        null,
+        1,
+      ),
+    );
+  } finally {
+    await Promise.all(processes.map((p) => p.stop()));
+    await fleet.close();
+  }
+}
+
+await main();
