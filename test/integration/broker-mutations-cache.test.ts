@@ -43,7 +43,9 @@ afterAll(async () => {
 /** A read through replica `where`: 1 = the second in-process gateway, 'process' = the spawned one. */
 async function read(where: 1 | 'process', query: string, id: string) {
   const variables = { id };
-  if (where === 1) return (await stack.gql(query, { variables, token: stack.tokens.viewer, gateway: 1 })).body.data.deployment;
+  if (where === 1)
+    return (await stack.gql(query, { variables, token: stack.tokens.viewer, gateway: 1 })).body.data
+      .deployment;
   const response = await request(`${other.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.tokens.viewer}` },
@@ -52,7 +54,8 @@ async function read(where: 1 | 'process', query: string, id: string) {
   return ((await response.body.json()) as any).data.deployment;
 }
 
-const field = (data: any) => Object.values(data)[0] as { freshness: { source: string }; edges: Array<{ node: any }> };
+const field = (data: any) =>
+  Object.values(data)[0] as { freshness: { source: string }; edges: Array<{ node: any }> };
 
 /** Reads twice on both other replicas, so the value is cached (the second read says CACHE). */
 async function warm(query: string, id: string) {
@@ -72,39 +75,67 @@ describe.each([
 ])('$version', ({ version, id }) => {
   it('a rule created on gateway A is listed at once by gateway B and by another process', async () => {
     await warm(RULES, id);
-    const created = await mutate(stack, `mutation { createRule(deploymentId: "${id}", id: "cached-${version}", input: { sql: "SELECT * FROM \\"x/#\\"", actions: [] }) { __typename } }`);
+    const created = await mutate(
+      stack,
+      `mutation { createRule(deploymentId: "${id}", id: "cached-${version}", input: { sql: "SELECT * FROM \\"x/#\\"", actions: [] }) { __typename } }`,
+    );
     expect(created.__typename).toBe('CreateRuleSuccess');
     const seen = await seenEverywhere(RULES, id);
     // The first replica to ask fetched again; the other may get that fresh answer from Redis.
     expect(seen.map((s) => s.freshness.source)).toContain('UPSTREAM');
     for (const one of seen) expect(one.edges.map((e) => e.node.id)).toContain(`cached-${version}`);
-    await mutate(stack, `mutation { deleteRule(deploymentId: "${id}", id: "cached-${version}") { __typename } }`);
-    for (const seen of await seenEverywhere(RULES, id)) expect(seen.edges.map((e) => e.node.id)).not.toContain(`cached-${version}`);
+    await mutate(
+      stack,
+      `mutation { deleteRule(deploymentId: "${id}", id: "cached-${version}") { __typename } }`,
+    );
+    for (const seen of await seenEverywhere(RULES, id))
+      expect(seen.edges.map((e) => e.node.id)).not.toContain(`cached-${version}`);
   });
 
   it('bans: create and delete are seen at once everywhere', async () => {
     await warm(BANS, id);
-    await mutate(stack, `mutation { createBan(deploymentId: "${id}", input: { kind: USERNAME, who: "cached-${version}" }) { __typename } }`);
-    for (const seen of await seenEverywhere(BANS, id)) expect(seen.edges.map((e) => e.node.who)).toContain(`cached-${version}`);
-    await mutate(stack, `mutation { deleteBan(deploymentId: "${id}", kind: USERNAME, who: "cached-${version}") { __typename } }`);
-    for (const seen of await seenEverywhere(BANS, id)) expect(seen.edges.map((e) => e.node.who)).not.toContain(`cached-${version}`);
+    await mutate(
+      stack,
+      `mutation { createBan(deploymentId: "${id}", input: { kind: USERNAME, who: "cached-${version}" }) { __typename } }`,
+    );
+    for (const seen of await seenEverywhere(BANS, id))
+      expect(seen.edges.map((e) => e.node.who)).toContain(`cached-${version}`);
+    await mutate(
+      stack,
+      `mutation { deleteBan(deploymentId: "${id}", kind: USERNAME, who: "cached-${version}") { __typename } }`,
+    );
+    for (const seen of await seenEverywhere(BANS, id))
+      expect(seen.edges.map((e) => e.node.who)).not.toContain(`cached-${version}`);
   });
 
   it('clients: a kicked client is gone from the list at once everywhere', async () => {
     const device = await connectDevice(stack, id, `cached-dev-${version}`);
     await warm(CLIENTS, id);
-    for (const seen of await seenEverywhere(CLIENTS, id)) expect(seen.edges.map((e) => e.node.clientId)).toContain(`cached-dev-${version}`);
+    for (const seen of await seenEverywhere(CLIENTS, id))
+      expect(seen.edges.map((e) => e.node.clientId)).toContain(`cached-dev-${version}`);
     const closed = closeOf(device);
-    await mutate(stack, `mutation { kickClient(deploymentId: "${id}", clientId: "cached-dev-${version}") { __typename } }`);
+    await mutate(
+      stack,
+      `mutation { kickClient(deploymentId: "${id}", clientId: "cached-dev-${version}") { __typename } }`,
+    );
     await closed;
-    for (const seen of await seenEverywhere(CLIENTS, id)) expect(seen.edges.map((e) => e.node.clientId)).not.toContain(`cached-dev-${version}`);
+    for (const seen of await seenEverywhere(CLIENTS, id))
+      expect(seen.edges.map((e) => e.node.clientId)).not.toContain(`cached-dev-${version}`);
   });
 });
 
 it('v5 retained: a deleted retained message is gone from the list at once everywhere', async () => {
-  await mutate(stack, `mutation { publish(deploymentId: "${V5}", input: { topic: "cached/r", payload: "x", retain: true }) { __typename } }`);
+  await mutate(
+    stack,
+    `mutation { publish(deploymentId: "${V5}", input: { topic: "cached/r", payload: "x", retain: true }) { __typename } }`,
+  );
   await warm(RETAINED, V5);
-  for (const seen of await seenEverywhere(RETAINED, V5)) expect(seen.edges.map((e) => e.node.topic)).toContain('cached/r');
-  await mutate(stack, `mutation { deleteRetainedMessage(deploymentId: "${V5}", topic: "cached/r") { __typename } }`);
-  for (const seen of await seenEverywhere(RETAINED, V5)) expect(seen.edges.map((e) => e.node.topic)).not.toContain('cached/r');
+  for (const seen of await seenEverywhere(RETAINED, V5))
+    expect(seen.edges.map((e) => e.node.topic)).toContain('cached/r');
+  await mutate(
+    stack,
+    `mutation { deleteRetainedMessage(deploymentId: "${V5}", topic: "cached/r") { __typename } }`,
+  );
+  for (const seen of await seenEverywhere(RETAINED, V5))
+    expect(seen.edges.map((e) => e.node.topic)).not.toContain('cached/r');
 });

@@ -78,22 +78,52 @@ const PATHY = ['.', '..', '%2e%2e', '%2E%2E', 'a\r\nb', 'a\u0000b', '../x', 'a/.
 const BAD: Array<[Name, string, Record<string, unknown>, string]> = [
   ...(Object.keys(VALID) as Name[]).flatMap((name) =>
     ['a/b', '..', '.', '%2e%2e', 'A1B2\r\n', ''].map(
-      (id): [Name, string, Record<string, unknown>, string] => [name, `deploymentId ${JSON.stringify(id)}`, { id }, 'deploymentId'],
+      (id): [Name, string, Record<string, unknown>, string] => [
+        name,
+        `deploymentId ${JSON.stringify(id)}`,
+        { id },
+        'deploymentId',
+      ],
     ),
   ),
   ...['a/+', 'a/#', '#', '+/x', seventyKb, 'a\u0000b', 'a\r\nb', '', '$share/g/t'].map(
-    (topic): [Name, string, Record<string, unknown>, string] => ['publish', `topic ${JSON.stringify(topic.slice(0, 12))}`, { input: { ...msg, topic } }, 'input.topic'],
+    (topic): [Name, string, Record<string, unknown>, string] => [
+      'publish',
+      `topic ${JSON.stringify(topic.slice(0, 12))}`,
+      { input: { ...msg, topic } },
+      'input.topic',
+    ],
   ),
   ['publish', 'qos 3', { input: { ...msg, qos: 3 } }, 'input.qos'],
   ['publish', 'qos -1', { input: { ...msg, qos: -1 } }, 'input.qos'],
-  ['publish', 'invalid base64', { input: { ...msg, payload: 'not base64!', encoding: 'BASE64' } }, 'input.payload'],
+  [
+    'publish',
+    'invalid base64',
+    { input: { ...msg, payload: 'not base64!', encoding: 'BASE64' } },
+    'input.payload',
+  ],
   ['publish', 'unpadded base64', { input: { ...msg, payload: 'aGk', encoding: 'BASE64' } }, 'input.payload'],
-  ['publish', 'payload over the limit', { input: { ...msg, payload: 'x'.repeat(LIMIT + 1) } }, 'input.payload'],
-  ['publish', 'base64 over the limit', { input: { ...msg, payload: Buffer.alloc(LIMIT + 1).toString('base64'), encoding: 'BASE64' } }, 'input.payload'],
+  [
+    'publish',
+    'payload over the limit',
+    { input: { ...msg, payload: 'x'.repeat(LIMIT + 1) } },
+    'input.payload',
+  ],
+  [
+    'publish',
+    'base64 over the limit',
+    { input: { ...msg, payload: Buffer.alloc(LIMIT + 1).toString('base64'), encoding: 'BASE64' } },
+    'input.payload',
+  ],
   ['publishBatch', 'empty batch', { messages: [] }, 'messages'],
   ['publishBatch', 'wildcard in item 2', { messages: [msg, { ...msg, topic: 'x/#' }] }, 'messages.1.topic'],
   ['publishBatch', '101 messages', { messages: Array.from({ length: 101 }, () => msg) }, 'messages'],
-  ...[...PATHY, '', seventyKb].map((clientId): [Name, string, Record<string, unknown>, string] => ['kickClient', `clientId ${JSON.stringify(clientId.slice(0, 12))}`, { clientId }, 'clientId']),
+  ...[...PATHY, '', seventyKb].map((clientId): [Name, string, Record<string, unknown>, string] => [
+    'kickClient',
+    `clientId ${JSON.stringify(clientId.slice(0, 12))}`,
+    { clientId },
+    'clientId',
+  ]),
   ['kickClients', 'no IDs', { clientIds: [] }, 'clientIds'],
   ['kickClients', '.. as item 2', { clientIds: ['ok', '..'] }, 'clientIds.1'],
   ['subscribeClient', 'qos 3', { qos: 3 }, 'qos'],
@@ -103,30 +133,77 @@ const BAD: Array<[Name, string, Record<string, unknown>, string]> = [
   ['subscribeClient', '70 KB filter', { topic: seventyKb }, 'topic'],
   ['unsubscribeClient', 'empty topic', { topic: '' }, 'topic'],
   ['unsubscribeClient', 'clientId .', { clientId: '.' }, 'clientId'],
-  ['subscribeClientBatch', 'qos 3 in item 1', { subscriptions: [{ topic: 't', qos: 3 }] }, 'subscriptions.0.qos'],
+  [
+    'subscribeClientBatch',
+    'qos 3 in item 1',
+    { subscriptions: [{ topic: 't', qos: 3 }] },
+    'subscriptions.0.qos',
+  ],
   ['unsubscribeClientBatch', 'bad filter', { topics: ['a/#/b'] }, 'topics.0'],
   ['createRule', 'empty sql', { input: { sql: '  ', actions: [] } }, 'input.sql'],
   ['createRule', 'actions not a list', { input: { sql, actions: { name: 'x' } } }, 'input.actions'],
-  ...['a/b', '..', '%2e%2e', 'a b', 'a\nb'].map((ruleId): [Name, string, Record<string, unknown>, string] => ['createRule', `id ${JSON.stringify(ruleId)}`, { ruleId }, 'id']),
+  ...['a/b', '..', '%2e%2e', 'a b', 'a\nb'].map((ruleId): [Name, string, Record<string, unknown>, string] => [
+    'createRule',
+    `id ${JSON.stringify(ruleId)}`,
+    { ruleId },
+    'id',
+  ]),
   ...['a/b', '.', '..', '%2e%2e', 'a\r\n'].flatMap((ruleId) =>
     (['updateRule', 'deleteRule', 'setRuleEnabled', 'resetRuleMetrics'] as const).map(
-      (name): [Name, string, Record<string, unknown>, string] => [name, `id ${JSON.stringify(ruleId)}`, { ruleId }, 'id'],
+      (name): [Name, string, Record<string, unknown>, string] => [
+        name,
+        `id ${JSON.stringify(ruleId)}`,
+        { ruleId },
+        'id',
+      ],
     ),
   ),
   ['testRuleSql', 'wildcard sample topic', { message: { ...msg, topic: 'a/#' } }, 'message.topic'],
   ['testRuleSql', 'empty sql', { sql: '' }, 'sql'],
-  ...PATHY.map((who): [Name, string, Record<string, unknown>, string] => ['createBan', `client ID ${JSON.stringify(who)}`, { input: { kind: 'CLIENT_ID', who } }, 'input.who']),
-  ['createBan', 'peer host that is not an address', { input: { kind: 'PEER_HOST', who: 'example.com' } }, 'input.who'],
+  ...PATHY.map((who): [Name, string, Record<string, unknown>, string] => [
+    'createBan',
+    `client ID ${JSON.stringify(who)}`,
+    { input: { kind: 'CLIENT_ID', who } },
+    'input.who',
+  ]),
+  [
+    'createBan',
+    'peer host that is not an address',
+    { input: { kind: 'PEER_HOST', who: 'example.com' } },
+    'input.who',
+  ],
   ['createBan', 'CIDR /33', { input: { kind: 'PEER_HOST_NET', who: '10.0.0.0/33' } }, 'input.who'],
   ['createBan', 'until in the past', { input: { kind: 'CLIENT_ID', who: 'c', until: past } }, 'input.until'],
-  ...PATHY.map((who): [Name, string, Record<string, unknown>, string] => ['deleteBan', `who ${JSON.stringify(who)}`, { who }, 'who']),
-  ...['a/#', '+', '', 'a/../b', '..', seventyKb, 'a\r\nb'].map((topic): [Name, string, Record<string, unknown>, string] => ['deleteRetainedMessage', `topic ${JSON.stringify(topic.slice(0, 12))}`, { topic }, 'topic']),
-  ...PATHY.map((userId): [Name, string, Record<string, unknown>, string] => ['createAuthnUser', `userId ${JSON.stringify(userId)}`, { input: { userId, password: 'p' } }, 'input.userId']),
+  ...PATHY.map((who): [Name, string, Record<string, unknown>, string] => [
+    'deleteBan',
+    `who ${JSON.stringify(who)}`,
+    { who },
+    'who',
+  ]),
+  ...['a/#', '+', '', 'a/../b', '..', seventyKb, 'a\r\nb'].map(
+    (topic): [Name, string, Record<string, unknown>, string] => [
+      'deleteRetainedMessage',
+      `topic ${JSON.stringify(topic.slice(0, 12))}`,
+      { topic },
+      'topic',
+    ],
+  ),
+  ...PATHY.map((userId): [Name, string, Record<string, unknown>, string] => [
+    'createAuthnUser',
+    `userId ${JSON.stringify(userId)}`,
+    { input: { userId, password: 'p' } },
+    'input.userId',
+  ]),
   ['createAuthnUser', 'empty password', { input: { userId: 'u', password: '' } }, 'input.password'],
   ['updateAuthnUser', 'userId with CR/LF', { userId: 'u\r\n' }, 'userId'],
   ['deleteAuthnUser', 'userId ..', { userId: '..' }, 'userId'],
   ['importAuthnUsers', 'no users', { users: [] }, 'users'],
-  ['importAuthnUsers', '%2e%2e as user 1', { users: [{ userId: '%2e%2e', password: 'p' }] }, 'users.0.userId'],
+  [
+    'importAuthnUsers',
+    '%2e%2e as user 1',
+    { users: [{ userId: '%2e%2e', password: 'p' }] },
+    'users.0.userId',
+  ],
   ['setAuthzRules', 'bad filter', { rules: [{ ...rule, topic: 'a/#/b' }] }, 'rules.0.topic'],
   ['setAuthzRules', 'qos 3', { rules: [{ ...rule, qos: [3] }] }, 'rules.0.qos.0'],
   ['setAuthzRules', 'who ..', { who: '..' }, 'who'],
@@ -145,7 +222,12 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 beforeEach(() => stack.sim.requestLog.clear());
 
-const run = async (name: Name, overrides: Record<string, unknown>, token = stack.tokens.operator, id = V5) => {
+const run = async (
+  name: Name,
+  overrides: Record<string, unknown>,
+  token = stack.tokens.operator,
+  id = V5,
+) => {
   const { body } = await stack.gql(M[name], { variables: { id, ...VALID[name], ...overrides }, token });
   if (!body.data) throw new Error(JSON.stringify(body.errors));
   return body.data.m;
@@ -162,13 +244,23 @@ describe('bad input is BAD_USER_INPUT, names the argument, and sends nothing', (
 });
 
 describe('roles', () => {
-  it.each(Object.keys(M) as Name[])('%s: a viewer is FORBIDDEN before the input is even looked at', async (name) => {
-    const answer = await run(name, { id: '..' }, stack.tokens.viewer);
-    expect(answer).toMatchObject({ __typename: 'GatewayError', code: 'FORBIDDEN' });
-    expect(stack.sim.requestLog.count()).toBe(0);
-    const audit = stack.logs[0]!.lines.map((l) => JSON.parse(l)).filter((l) => l.audit && l.operation === name);
-    expect(audit.at(-1)).toMatchObject({ caller: 'viewer-key', role: 'viewer', outcome: 'rejected', code: 'FORBIDDEN' });
-  });
+  it.each(Object.keys(M) as Name[])(
+    '%s: a viewer is FORBIDDEN before the input is even looked at',
+    async (name) => {
+      const answer = await run(name, { id: '..' }, stack.tokens.viewer);
+      expect(answer).toMatchObject({ __typename: 'GatewayError', code: 'FORBIDDEN' });
+      expect(stack.sim.requestLog.count()).toBe(0);
+      const audit = stack.logs[0]!.lines.map((l) => JSON.parse(l)).filter(
+        (l) => l.audit && l.operation === name,
+      );
+      expect(audit.at(-1)).toMatchObject({
+        caller: 'viewer-key',
+        role: 'viewer',
+        outcome: 'rejected',
+        code: 'FORBIDDEN',
+      });
+    },
+  );
 
   it('an operator limited to other projects sees the deployment as missing and never reaches its broker', async () => {
     const answer = await run('kickClient', {}, stack.tokens.stagingOperator, V5);
@@ -179,12 +271,16 @@ describe('roles', () => {
 
 describe('deployments that cannot take a write', () => {
   it('a stopped deployment is DEPLOYMENT_NOT_RUNNING', async () => {
-    expect(await run('publish', {}, stack.tokens.operator, 'f3a4b5c6')).toMatchObject({ code: 'DEPLOYMENT_NOT_RUNNING' });
+    expect(await run('publish', {}, stack.tokens.operator, 'f3a4b5c6')).toMatchObject({
+      code: 'DEPLOYMENT_NOT_RUNNING',
+    });
     expect(stack.sim.requestLog.count({ target: 'f3a4b5c6' })).toBe(0);
   });
 
   it('a deployment without broker configuration is BROKER_NOT_CONFIGURED', async () => {
-    expect(await run('publish', {}, stack.tokens.operator, 'd7e8f9a0')).toMatchObject({ code: 'BROKER_NOT_CONFIGURED' });
+    expect(await run('publish', {}, stack.tokens.operator, 'd7e8f9a0')).toMatchObject({
+      code: 'BROKER_NOT_CONFIGURED',
+    });
     expect(stack.sim.requestLog.count({ target: 'd7e8f9a0' })).toBe(0);
   });
 });

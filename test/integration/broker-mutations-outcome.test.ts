@@ -54,17 +54,22 @@ describe.each([
   { version: 'v5' as const, id: V5 },
   { version: 'v4' as const, id: V4 },
 ])('$version', ({ version, id }) => {
-  it.each(CASES)('$name that hangs past the timeout is OUTCOME_UNKNOWN after exactly one request', async (c) => {
-    const path = `/api/${version}${c.path[version]}`;
-    stack.sim.faults.set(id, { hang: true, pathIncludes: path });
-    const answer = await mutate(stack, c.query, { id });
-    expect(answer).toMatchObject({ __typename: 'GatewayError', code: 'OUTCOME_UNKNOWN' });
-    expect(answer.message).toMatch(/not retried/);
-    const sent = stack.sim.requestLog.entries({ target: id }).filter((e) => e.method !== 'GET');
-    expect(sent.map((e) => e.rawPath)).toEqual([path]);
-    const audit = stack.logs[0]!.lines.map((l) => JSON.parse(l)).filter((l) => l.audit && l.operation === c.name);
-    expect(audit.at(-1)).toMatchObject({ outcome: 'unknown', code: 'OUTCOME_UNKNOWN', deploymentId: id });
-  });
+  it.each(CASES)(
+    '$name that hangs past the timeout is OUTCOME_UNKNOWN after exactly one request',
+    async (c) => {
+      const path = `/api/${version}${c.path[version]}`;
+      stack.sim.faults.set(id, { hang: true, pathIncludes: path });
+      const answer = await mutate(stack, c.query, { id });
+      expect(answer).toMatchObject({ __typename: 'GatewayError', code: 'OUTCOME_UNKNOWN' });
+      expect(answer.message).toMatch(/not retried/);
+      const sent = stack.sim.requestLog.entries({ target: id }).filter((e) => e.method !== 'GET');
+      expect(sent.map((e) => e.rawPath)).toEqual([path]);
+      const audit = stack.logs[0]!.lines.map((l) => JSON.parse(l)).filter(
+        (l) => l.audit && l.operation === c.name,
+      );
+      expect(audit.at(-1)).toMatchObject({ outcome: 'unknown', code: 'OUTCOME_UNKNOWN', deploymentId: id });
+    },
+  );
 
   it('a 429 on a write is RATE_LIMITED and is not retried', async () => {
     stack.sim.faults.set(id, { status: 429, body: '', headers: { 'retry-after': '7' }, method: 'POST' });
@@ -74,7 +79,11 @@ describe.each([
   });
 
   it('a 503 on a write is UPSTREAM_UNAVAILABLE and is not retried', async () => {
-    stack.sim.faults.set(id, { status: 503, body: '{"code":"SERVICE_UNAVAILABLE","message":"busy"}', method: 'POST' });
+    stack.sim.faults.set(id, {
+      status: 503,
+      body: '{"code":"SERVICE_UNAVAILABLE","message":"busy"}',
+      method: 'POST',
+    });
     const answer = await mutate(stack, CASES[0].query, { id });
     expect(answer).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
     expect(stack.sim.requestLog.count({ target: id, method: 'POST' })).toBe(1);
