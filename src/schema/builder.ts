@@ -9,6 +9,7 @@ import { hasRole } from '../auth/caller.ts';
 import type { GatewayContext } from '../context.ts';
 import { BadUserInputError, ExpectedError, ForbiddenError } from '../errors.ts';
 import { fieldCost } from '../security/field-cost.ts';
+import ScopeFirstPlugin from '../security/scope-first-plugin.ts';
 
 /** The one schema builder. It defines no types: each domain file under schema/ adds its own. */
 export const builder = new SchemaBuilder<{
@@ -21,7 +22,17 @@ export const builder = new SchemaBuilder<{
   AuthScopes: { viewer: boolean; operator: boolean; admin: boolean };
   DefaultFieldNullability: false;
 }>({
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, ValidationPlugin, RelayPlugin, DataloaderPlugin, ComplexityPlugin],
+  // ScopeFirst sits inside Errors (so its FORBIDDEN becomes a result union member) and checks root-field roles
+  // before Validation's argument mappers run.
+  plugins: [
+    ScopeAuthPlugin,
+    ErrorsPlugin,
+    ScopeFirstPlugin,
+    ValidationPlugin,
+    RelayPlugin,
+    DataloaderPlugin,
+    ComplexityPlugin,
+  ],
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: (context) => ({
