@@ -133,7 +133,7 @@ describe('roles and projects', () => {
     expect(node.body.data.node).toBeNull();
     const one = await stack.gql(`{ deployment(deploymentId: "${PRODUCTION}") { name } }`, { token });
     expect(one.body.data.deployment).toBeNull();
-    expect(one.body.errors[0].extensions.code).toBe('NOT_FOUND');
+    expect(one.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
 
     stack.sim.requestLog.clear();
     await stack.gql('{ deployments { edges { node { deploymentId stats { __typename } } } } }', { token });
