@@ -51,6 +51,18 @@ const clip = (targets: string[]) => {
   return targets.length > MAX_TARGETS ? [...shown, `…and ${targets.length - MAX_TARGETS} more`] : shown;
 };
 
+const perLogger = new WeakMap<Logger, AuditLog>();
+
+/** One audit log per root logger (that is, per gateway), created on first use. */
+export function auditLogOf(logger: Logger): AuditLog {
+  let audit = perLogger.get(logger);
+  if (!audit) {
+    audit = createAuditLog(logger);
+    perLogger.set(logger, audit);
+  }
+  return audit;
+}
+
 export function createAuditLog(logger: Logger): AuditLog {
   const audit = logger.child({ audit: true });
   return {

@@ -1,26 +1,25 @@
 import type { z } from 'zod';
-import { type AuditLog, auditOutcomeOf, createAuditLog } from '../audit.ts';
-import { hasRole } from '../auth/caller.ts';
+import { type AuditLog, auditLogOf, auditOutcomeOf } from '../audit.ts';
 import { brokerCacheKeyPrefix } from '../brokers/cache-keys.ts';
 import { guardedApi } from '../brokers/request.ts';
 import type { GatewayContext } from '../context.ts';
 import { requireVisibleDeployment } from '../deployments/access.ts';
 import type { Deployment } from '../deployments/model.ts';
 import { ExpectedError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
 import type { BrokerApi } from '../upstream/broker.ts';
 import type { BrokerDomain } from '../upstream/broker-call.ts';
 import { parseArgs } from '../validation/parse.ts';
+import { AUDIT_EXTENSION } from './audit-plugin.ts';
 
 /**
  * The life of one broker mutation, written once: role → validation → deployment → guard → write(s) →
  * cache invalidation → audit line. Each step that refuses stops everything after it, so refused input
  * never reaches EMQX.
  *
- * Validation runs here, inside the resolver, and not through the validation plugin: that plugin validates
- * in Pothos' arg mappers, which wrap outside every plugin's resolver wrapper — scope-auth included — so a
- * viewer with bad input would get BAD_USER_INPUT instead of FORBIDDEN. (Checked against
- * @pothos/core MergedPlugins.wrapResolve and by test/integration/broker-mutations-input.test.ts.)
+ * Validation runs here, inside the resolver, after the role checks, not through the validation plugin's arg
+ * mappers: Pothos runs arg mappers outside every plugin's resolver wrapper, scope-auth included, so the role
+ * must not be left to scope-auth alone (src/security/scope-first-plugin.ts also guards that order). Here it
+ * can also read the gateway's configured limits, and every refusal gets its audit line.
  */
 
 export interface BrokerMutation<Parsed extends { deploymentId: string }, Result> {
@@ -37,18 +36,7 @@ export interface BrokerMutation<Parsed extends { deploymentId: string }, Result>
   items?: (result: Result) => { total: number; failed: number };
 }
 
-const auditLogs = new WeakMap<Logger, AuditLog>();
-
-/** One audit logger per gateway (per root logger), created on first use. */
-function auditOf(context: GatewayContext): AuditLog {
-  const root = context.services.logger;
-  let audit = auditLogs.get(root);
-  if (!audit) {
-    audit = createAuditLog(root);
-    auditLogs.set(root, audit);
-  }
-  return audit;
-}
+const auditOf = (context: GatewayContext): AuditLog => auditLogOf(context.services.logger);
 
 const rawDeploymentId = (args: unknown) => {
   const id = (args as { deploymentId?: unknown } | null)?.deploymentId;
@@ -56,31 +44,11 @@ const rawDeploymentId = (args: unknown) => {
 };
 
 /**
- * Field options for broker mutations: operator or above. The scope plugin refuses before the resolver
- * runs, so the refusal is written to the audit trail here, where the arguments are still known. The
- * Mutation type's own scope is skipped because this one replaces it (it is as strict), and a type-level
- * refusal would happen before this function could record it.
+ * Field options of a broker mutation: operator or above (CONTRACT §3), and the marker that makes the audit
+ * plugin record a refusal for the caller's role (src/schema/audit-plugin.ts).
  */
-export function operatorOnly(operation: string) {
-  return {
-    skipTypeScopes: true,
-    authScopes: (_parent: unknown, args: object, context: GatewayContext) => {
-      if (!hasRole(context.caller, 'operator')) {
-        auditOf(context).record({
-          caller: context.caller,
-          requestId: context.requestId,
-          deploymentId: rawDeploymentId(args),
-          operation,
-          target: [],
-          outcome: 'rejected',
-          code: 'FORBIDDEN',
-          durationMs: 0,
-        });
-      }
-      return { operator: true };
-    },
-  } as const;
-}
+export const operatorOnly = (operation: string) =>
+  ({ authScopes: { operator: true }, extensions: { [AUDIT_EXTENSION]: operation } }) as const;
 
 async function invalidate(context: GatewayContext, deploymentId: string, domains: BrokerDomain[]) {
   const { cache } = context.services;
