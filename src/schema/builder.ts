@@ -10,6 +10,7 @@ import type { GatewayContext } from '../context.ts';
 import { BadUserInputError, ExpectedError, ForbiddenError } from '../errors.ts';
 import { fieldCost } from '../security/field-cost.ts';
 import ScopeFirstPlugin from '../security/scope-first-plugin.ts';
+import BrokerAuditPlugin from './audit-plugin.ts';
 
 /** The one schema builder. It defines no types: each domain file under schema/ adds its own. */
 export const builder = new SchemaBuilder<{
@@ -27,6 +28,8 @@ export const builder = new SchemaBuilder<{
   plugins: [
     ScopeAuthPlugin,
     ErrorsPlugin,
+    // Sees role refusals of broker mutations as thrown errors, for the audit trail.
+    BrokerAuditPlugin,
     ScopeFirstPlugin,
     ValidationPlugin,
     RelayPlugin,
