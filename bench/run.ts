@@ -76,7 +76,7 @@ async function main() {
     sim.faults.clear();
 
     const machine = {
-      nproc: execSync('nproc').toString().trim(),
+      nproc: execSync('nproc --all').toString().trim(),
       node: process.version,
       cpu: execSync("grep -m1 'model name' /proc/cpuinfo").toString().split(':')[1]?.trim() ?? 'unknown',
       pinned: HAS_TASKSET,
