@@ -40,3 +40,16 @@ export function limitError(limit: LimitName, max: number, actual?: number): Grap
     },
   );
 }
+
+const REFUSED = Symbol('refused by a limit');
+
+/**
+ * Every document limit runs in its own `onValidate` hook, and Envelop runs all of them; the first to refuse
+ * marks the request so the later ones neither measure nor overwrite the first (cheapest) verdict.
+ */
+export const isRefused = (context: object) => REFUSED in context;
+
+export function refuse(context: object, setResult: (errors: GraphQLError[]) => void, error: GraphQLError) {
+  Object.defineProperty(context, REFUSED, { value: true });
+  setResult([error]);
+}

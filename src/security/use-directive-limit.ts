@@ -1,6 +1,6 @@
 import { BREAK, visit } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { limitError } from './limit-error.ts';
+import { isRefused, limitError, refuse } from './limit-error.ts';
 
 export interface DirectiveLimitOptions {
   /**
@@ -13,7 +13,8 @@ export interface DirectiveLimitOptions {
 /** Refuses directive floods before GraphQL validation has to check each one. Stops counting at the limit. */
 export function useDirectiveLimit({ maxDirectives }: DirectiveLimitOptions): Plugin {
   return {
-    onValidate({ params, setResult }) {
+    onValidate({ context, params, setResult }) {
+      if (isRefused(context)) return;
       let count = 0;
       visit(params.documentAST, {
         Directive() {
@@ -21,7 +22,7 @@ export function useDirectiveLimit({ maxDirectives }: DirectiveLimitOptions): Plu
           return count > maxDirectives ? BREAK : undefined;
         },
       });
-      if (count > maxDirectives) setResult([limitError('maxDirectives', maxDirectives)]);
+      if (count > maxDirectives) refuse(context, setResult, limitError('maxDirectives', maxDirectives));
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { type LimitName, limitError } from './limit-error.ts';
+import { isRefused, type LimitName, limitError, refuse } from './limit-error.ts';
 import { measureOperations, type SelectionFold } from './selection-fold.ts';
 
 /**
@@ -9,9 +9,10 @@ import { measureOperations, type SelectionFold } from './selection-fold.ts';
  */
 export function useSelectionLimit(limit: LimitName, max: number, fold: SelectionFold): Plugin {
   return {
-    onValidate({ params, setResult }) {
+    onValidate({ context, params, setResult }) {
+      if (isRefused(context)) return;
       const actual = measureOperations(params.documentAST, fold);
-      if (actual > max) setResult([limitError(limit, max, actual)]);
+      if (actual > max) refuse(context, setResult, limitError(limit, max, actual));
     },
   };
 }

@@ -10,7 +10,8 @@ export interface TokenLimitOptions {
   maxTokens: number;
 }
 
-const TOO_MANY = /Document contains more than \d+ tokens/;
+// graphql-js words it "more that N tokens"; match both spellings.
+const TOO_MANY = /Document contains more th\w+ \d+ tokens/;
 
 /** Bounds the parser itself: every later step (validation, limits, execution) is linear in the tokens. */
 export function useTokenLimit({ maxTokens }: TokenLimitOptions): Plugin {
