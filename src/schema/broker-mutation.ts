@@ -31,6 +31,12 @@ export interface BrokerMutation<Parsed extends { deploymentId: string }, Result>
   target: (args: Parsed) => string[];
   /** Cached read domains to drop once the write was attempted. */
   invalidates: (args: Parsed) => BrokerDomain[];
+  /**
+   * Drop them before the write too, for writes that read the current state first (v5 rule updates), so that
+   * read is not served from a cache filled before someone else changed the rule.
+   * @default false
+   */
+  invalidateFirst?: boolean;
   run: (api: BrokerApi, args: Parsed, context: GatewayContext, deployment: Deployment) => Promise<Result>;
   /** For batches: how many items there were and how many failed. */
   items?: (result: Result) => { total: number; failed: number };
@@ -87,6 +93,7 @@ export function brokerMutation<Parsed extends { deploymentId: string }, Result>(
       line.target = spec.target(parsed);
       const deployment = await requireVisibleDeployment(context, parsed.deploymentId);
       const api = guardedApi(context, deployment);
+      if (spec.invalidateFirst) await invalidate(context, parsed.deploymentId, spec.invalidates(parsed));
       attempted = parsed;
       const result = await spec.run(api, parsed, context, deployment);
       const items = spec.items?.(result);

@@ -134,6 +134,7 @@ builder.mutationFields((t) => ({
       args: () => z.object({ ...ruleArgs, input: ruleInput }),
       target: (args) => [args.id],
       invalidates: () => ['rules'],
+      invalidateFirst: true,
       run: async (api, args, _, deployment) =>
         withDeployment(await api.updateRule(args.id, args.input), deployment),
     }),
@@ -169,6 +170,7 @@ builder.mutationFields((t) => ({
       args: () => z.object({ ...ruleArgs, enabled: z.boolean() }),
       target: (args) => [args.id],
       invalidates: () => ['rules'],
+      invalidateFirst: true,
       run: async (api, args, _, deployment) =>
         withDeployment(await api.setRuleEnabled(args.id, args.enabled), deployment),
     }),

@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: EMQX placeholders such as ${payload} are literal text here.
+import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../helpers/stack.ts';
 import { connectDevice, mutate, nextMessage, result, V4, V5, writesTo } from './broker-mutations/helpers.ts';
@@ -239,4 +240,31 @@ it('v4: an action that is not {name, params} is refused before any call', async 
   });
   expect(answer).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.actions.0' });
   expect(writesTo(stack, V4)).toEqual([]);
+});
+
+it('v5 setRuleEnabled rereads the rule instead of trusting a cached copy (a change made outside is kept)', async () => {
+  await mutate(stack, CREATE, {
+    id: V5,
+    ruleId: 'outside',
+    input: { sql: 'SELECT * FROM "a/#"', actions: [] },
+  });
+  const cached = `query { deployment(deploymentId: "${V5}") { rule(id: "outside") { sql } } }`;
+  expect((await stack.gql(cached)).body.data.deployment.rule.sql).toBe('SELECT * FROM "a/#"');
+  // Someone edits the rule in the EMQX dashboard, behind the gateway's cache.
+  const sim = stack.sim.deployment(V5)!;
+  const edited = await request(`${sim.apiUrl}/rules/outside`, {
+    method: 'PUT',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Basic ${Buffer.from(`${sim.appId}:${sim.appSecret}`).toString('base64')}`,
+    },
+    body: JSON.stringify({ sql: 'SELECT * FROM "b/#"', actions: [] }),
+  });
+  expect(edited.statusCode).toBe(200);
+  await edited.body.dump();
+  stack.sim.requestLog.clear();
+  const answer = await mutate(stack, ENABLE, { id: V5, ruleId: 'outside', enabled: false });
+  expect(answer.rule).toMatchObject({ sql: 'SELECT * FROM "b/#"', enabled: false });
+  expect(JSON.parse(writesTo(stack, V5)[0]!.body).sql).toBe('SELECT * FROM "b/#"');
+  await mutate(stack, DELETE, { id: V5, ruleId: 'outside' });
 });
