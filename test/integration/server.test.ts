@@ -63,6 +63,7 @@ describe('npm start (src/server.ts)', () => {
 
   it('drains on SIGTERM: an in-flight query completes, then the process exits 0', async () => {
     const other = await spawnGateway(stackConfig(stack.sim, stack.tokens));
+    stack.sim.requestLog.clear();
     stack.sim.faults.set('platform', { delayMs: 400 });
     const inFlight = request(`${other.url}/graphql`, {
       method: 'POST',
