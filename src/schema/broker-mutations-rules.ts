@@ -1,17 +1,16 @@
 import { z } from 'zod';
 import type { Deployment } from '../deployments/model.ts';
 import type { Rule } from '../upstream/broker.ts';
-import type { RuleWrite } from '../upstream/broker-writes.ts';
 import { deploymentId, ruleId } from '../validation/identifiers.ts';
-import { qos, topicName } from '../validation/mqtt-topic.ts';
+import { ruleInput } from '../validation/rule.ts';
 import { brokerMutation, operatorOnly } from './broker-mutation.ts';
 import { RuleRef } from './broker-rules.ts';
 import { builder } from './builder.ts';
 import { MUTATION_ERRORS } from './errors.ts';
 
 /**
- * Rule-engine mutations (operator): create, update, delete, enable/disable, reset metrics, and a dry run of
- * SQL against a sample message. Every change drops the deployment's cached rule reads.
+ * Rule-engine mutations (operator): create, update, delete, enable/disable and reset metrics (the SQL dry
+ * run is in broker-mutations-rule-test.ts). Every change drops the deployment's cached rule reads.
  */
 
 const RuleInput = builder.inputType('RuleInput', {
@@ -27,42 +26,6 @@ const RuleInput = builder.inputType('RuleInput', {
     enabled: t.boolean({ description: 'on create: default true; on update: unchanged when left out' }),
   }),
 });
-
-const RuleTestInput = builder.inputType('RuleTestInput', {
-  description: 'A sample message, as the rule engine would see it published',
-  fields: (t) => ({
-    topic: t.string({ required: true }),
-    payload: t.string({ defaultValue: '' }),
-    clientId: t.string(),
-    username: t.string(),
-    qos: t.int({ defaultValue: 0 }),
-  }),
-});
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is what is refused
-const noNul = (what: string) => z.string().refine((s) => !/\u0000/.test(s), `${what} may not contain NUL`);
-
-const ruleInput = z
-  .object({
-    sql: noNul('sql').pipe(z.string().trim().min(1, 'sql may not be empty').max(20_000, 'sql is too long')),
-    actions: z.array(z.unknown(), 'actions must be a JSON array').max(32, 'at most 32 actions'),
-    name: z.string().max(256, 'name is too long').nullish(),
-    description: z.string().max(1024, 'description is too long').nullish(),
-    enabled: z.boolean().nullish(),
-  })
-  .refine((r) => JSON.stringify(r.actions).length <= 65_536, {
-    path: ['actions'],
-    message: 'actions are too large',
-  })
-  .transform(
-    (r): RuleWrite => ({
-      sql: r.sql,
-      actions: r.actions,
-      name: r.name ?? null,
-      description: r.description ?? null,
-      enabled: r.enabled ?? null,
-    }),
-  );
 
 type RuleResult = { rule: Rule & { deployment: Deployment } };
 
@@ -82,16 +45,6 @@ const UpdateRuleSuccess = ruleSuccess('UpdateRuleSuccess', 'The rule as EMQX sav
 const SetRuleEnabledSuccess = ruleSuccess('SetRuleEnabledSuccess', 'The rule as EMQX saved it');
 const DeleteRuleSuccess = idSuccess('DeleteRuleSuccess', 'The rule is gone (v4 deletes are idempotent)');
 const ResetRuleMetricsSuccess = idSuccess('ResetRuleMetricsSuccess', "The rule's counters are back to zero");
-
-const TestRuleSqlSuccess = builder
-  .objectRef<{ matched: boolean; output: unknown }>('TestRuleSqlSuccess')
-  .implement({
-    description: 'What the SQL made of the sample; nothing was saved or run',
-    fields: (t) => ({
-      matched: t.exposeBoolean('matched', { description: 'false: the SQL did not select this message' }),
-      output: t.field({ type: 'JSON', nullable: true, resolve: (r) => r.output }),
-    }),
-  });
 
 const withDeployment = (rule: Rule, deployment: Deployment): RuleResult => ({
   rule: { ...rule, deployment },
@@ -189,50 +142,6 @@ builder.mutationFields((t) => ({
         await api.resetRuleMetrics(args.id);
         return { id: args.id };
       },
-    }),
-  }),
-  testRuleSql: t.field({
-    type: TestRuleSqlSuccess,
-    description:
-      'Runs SQL against a sample message without saving a rule (v4 `test: true`, v5 `/rule_test`).',
-    ...operatorOnly('testRuleSql'),
-    errors: { types: MUTATION_ERRORS, union: { name: 'TestRuleSqlResult' } },
-    args: {
-      deploymentId: t.arg.string({ required: true }),
-      sql: t.arg.string({ required: true }),
-      message: t.arg({ type: RuleTestInput, required: true }),
-    },
-    resolve: brokerMutation({
-      operation: 'testRuleSql',
-      args: (context) =>
-        z.object({
-          deploymentId,
-          sql: noNul('sql').pipe(
-            z.string().trim().min(1, 'sql may not be empty').max(20_000, 'sql is too long'),
-          ),
-          message: z.object({
-            topic: topicName,
-            payload: z
-              .string()
-              .nullish()
-              .transform((p) => p ?? '')
-              .pipe(z.string().max(context.services.config.limits.maxPayloadBytes, 'payload is too large')),
-            clientId: z
-              .string()
-              .max(1024)
-              .nullish()
-              .transform((v) => v ?? null),
-            username: z
-              .string()
-              .max(1024)
-              .nullish()
-              .transform((v) => v ?? null),
-            qos: qos.nullish().transform((q) => q ?? 0),
-          }),
-        }),
-      target: (args) => [args.message.topic],
-      invalidates: () => [],
-      run: (api, args) => api.testRuleSql(args.sql, args.message),
     }),
   }),
 }));

@@ -14,6 +14,7 @@ import './broker-extras.ts';
 import './broker-mutations-publish.ts';
 import './broker-mutations-clients.ts';
 import './broker-mutations-rules.ts';
+import './broker-mutations-rule-test.ts';
 import './broker-mutations-bans.ts';
 import './broker-mutations-retained.ts';
 import './broker-mutations-authn.ts';
