@@ -1,6 +1,6 @@
 import { NotFoundError, UpstreamError } from '../errors.ts';
 import { buildPath, type PathOptions } from '../validation/path.ts';
-import type { BrokerPath } from './broker-call.ts';
+import { BrokerContractError, type BrokerPath } from './broker-call.ts';
 
 /** Helpers shared by the v4 and v5 write adapters (broker-v4/writes/, broker-v5/writes/). */
 
@@ -33,3 +33,11 @@ export function whenUpstreamCode(error: unknown, codes: readonly string[], repla
 
 /** RFC 3339 without fractional seconds, which every EMQX 5 parser accepts. */
 export const rfc3339Seconds = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** A batch answer must have one entry per item; anything else is a broker contract error (logged, masked). */
+export function requireOnePerItem(route: string, answered: number, sent: number): void {
+  if (answered !== sent) {
+    const message = `${answered} results for ${sent} items`;
+    throw new BrokerContractError(route, [{ code: 'custom', path: ['data'], message, input: undefined }]);
+  }
+}

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { ExpectedError } from '../../../errors.ts';
 import type { BrokerTransport } from '../../broker.ts';
 import { parseBody } from '../../broker-call.ts';
-import { clientNotFound, itemError, whenUpstreamCode, writePath } from '../../broker-write-common.ts';
+import {
+  clientNotFound,
+  itemError,
+  requireOnePerItem,
+  whenUpstreamCode,
+  writePath,
+} from '../../broker-write-common.ts';
 import type { BrokerWriteApi, ItemResult, KickOutcome, SubscriptionChange } from '../../broker-writes.ts';
 import { refuseCommaTopic } from './checks.ts';
 
@@ -78,8 +84,7 @@ export function v4ClientWrites(
   /** One `{clientid, topic, code}` per item, in order; 112 means the client is not connected. */
   function itemResults(clientId: string, changes: SubscriptionChange[], body: unknown, route: string) {
     const data = parseBody(batchSchema, body, route).data;
-    if (data.length !== changes.length)
-      throw new Error(`v4 ${route} answered ${data.length} results for ${changes.length}`);
+    requireOnePerItem(route, data.length, changes.length);
     return data.map((result, i): ItemResult<SubscriptionChange> => {
       if (result.code === 0) return changes[i]!;
       if (String(result.code) === CLIENT_OFFLINE) return clientNotFound(clientId);

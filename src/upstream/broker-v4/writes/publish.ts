@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { PublishMessage } from '../../../validation/payload.ts';
 import type { BrokerTransport } from '../../broker.ts';
 import { parseBody } from '../../broker-call.ts';
-import { itemError, writePath } from '../../broker-write-common.ts';
+import { itemError, requireOnePerItem, writePath } from '../../broker-write-common.ts';
 import type { BrokerWriteApi, PublishOutcome } from '../../broker-writes.ts';
 import { refuseCommaTopic } from './checks.ts';
 
@@ -49,9 +49,7 @@ export function v4PublishWrites(t: BrokerTransport): Pick<BrokerWriteApi, 'publi
       body: messages.map(v4WireMessage),
     });
     const results = parseBody(batchSchema, reply.body, path.route).data;
-    if (results.length !== messages.length) {
-      throw new Error(`v4 publish_batch answered ${results.length} results for ${messages.length} messages`);
-    }
+    requireOnePerItem(path.route, results.length, messages.length);
     return results.map((result, i) =>
       result.code === 0
         ? { topic: messages[i]!.topic, messageId: null, delivered: null }
