@@ -10,7 +10,7 @@ import { envelope, pageParams } from './params.ts';
  * rule; an unknown rule is `{"code":404}` inside HTTP 200.
  */
 
-const ruleSchema = z
+export const ruleSchema = z
   .object({
     id: z.string(),
     rawsql: z.string(),

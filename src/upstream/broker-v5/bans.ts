@@ -21,7 +21,7 @@ const KIND_BY_AS = Object.fromEntries(Object.entries(V5_BAN_AS).map(([kind, as])
   BanKind
 >;
 
-const banSchema = z
+export const banSchema = z
   .object({
     as: z.string().refine((as) => as in KIND_BY_AS, 'unknown ban kind'),
     who: z.string(),

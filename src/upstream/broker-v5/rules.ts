@@ -7,7 +7,7 @@ import { pageParams } from './params.ts';
 
 /** v5 rules (emqx-api.md §4.6): `sql`, `enable`, `from`; metrics are a separate call. */
 
-const ruleSchema = z
+export const ruleSchema = z
   .object({
     id: z.string(),
     name: z.string().nullish(),
