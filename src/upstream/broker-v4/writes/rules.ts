@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { BadUserInputError, UpstreamError } from '../../../errors.ts';
 import type { BrokerTransport } from '../../broker.ts';
 import { parseBody } from '../../broker-call.ts';
-import { isoTime } from '../../broker-common.ts';
 import type { Rule } from '../../broker-model.ts';
 import { ruleNotFound, writePath } from '../../broker-write-common.ts';
 import type { BrokerWriteApi, RuleTestContext, RuleWrite } from '../../broker-writes.ts';
+import { ruleSchema } from '../rules.ts';
 
 /**
  * v4 rule engine writes (emqx-api.md §3.10). Errors are HTTP-like codes inside HTTP 200: an unknown rule is
@@ -14,30 +14,6 @@ import type { BrokerWriteApi, RuleTestContext, RuleWrite } from '../../broker-wr
  * EMQX 4.4 looks them up without percent-decoding.
  */
 
-const ruleSchema = z
-  .object({
-    id: z.string(),
-    rawsql: z.string(),
-    enabled: z.boolean().default(true),
-    description: z.string().nullish(),
-    for: z.union([z.array(z.string()), z.string()]).default([]),
-    actions: z.array(z.unknown()).default([]),
-    created_at: isoTime,
-    metrics: z.unknown(),
-  })
-  .transform(
-    (r): Rule => ({
-      id: r.id,
-      name: null,
-      sql: r.rawsql,
-      enabled: r.enabled,
-      description: r.description || null,
-      topics: Array.isArray(r.for) ? r.for : [r.for],
-      actions: r.actions,
-      createdAt: r.created_at,
-      metrics: r.metrics ?? null,
-    }),
-  );
 const ruleReply = z.object({ code: z.literal(0), data: ruleSchema });
 
 const rulePath = (id: string, suffix = '') => writePath(`/rules/{id}${suffix}`, { id }, { keepColon: true });

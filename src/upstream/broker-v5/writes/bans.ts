@@ -1,40 +1,16 @@
-import { z } from 'zod';
 import { NotFoundError } from '../../../errors.ts';
-import { BAN_AS, type BanKind, banKindOf } from '../../../validation/ban.ts';
+import { BAN_AS, type BanKind } from '../../../validation/ban.ts';
 import type { BrokerTransport } from '../../broker.ts';
 import { parseBody } from '../../broker-call.ts';
-import { isoTime } from '../../broker-common.ts';
-import type { Ban } from '../../broker-model.ts';
 import { rfc3339Seconds, writePath } from '../../broker-write-common.ts';
 import type { BanWrite, BrokerWriteApi } from '../../broker-writes.ts';
+import { banSchema } from '../bans.ts';
 
 /**
  * v5 banned writes (emqx-api.md §4.4): `POST /banned` answers 200 with the bare ban; `until` is sent as
  * `"infinity"` for a permanent ban because the default changed between releases (+1 year ≤ 5.7, infinity
  * ≥ 5.8.1). Deletes answer 204, or 404 when there was no such ban.
  */
-
-const banSchema = z
-  .object({
-    as: z.string(),
-    who: z.string(),
-    by: z.string().nullish(),
-    reason: z.string().nullish(),
-    at: isoTime,
-    until: isoTime,
-  })
-  .transform((b, ctx): Ban => {
-    const kind = banKindOf(b.as);
-    if (!kind) ctx.addIssue({ code: 'custom', path: ['as'], message: 'unknown ban kind' });
-    return {
-      kind: kind ?? 'CLIENT_ID',
-      who: b.who,
-      by: b.by ?? null,
-      reason: b.reason || null,
-      at: b.at,
-      until: b.until,
-    };
-  });
 
 export function v5BanWrites(
   t: BrokerTransport,

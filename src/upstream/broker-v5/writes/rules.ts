@@ -1,40 +1,15 @@
-import { z } from 'zod';
 import type { BrokerTransport } from '../../broker.ts';
 import { parseBody } from '../../broker-call.ts';
-import { isoTime } from '../../broker-common.ts';
 import type { Rule } from '../../broker-model.ts';
 import { ruleNotFound, writePath } from '../../broker-write-common.ts';
 import type { BrokerWriteApi, RuleTestContext, RuleWrite } from '../../broker-writes.ts';
+import { ruleSchema } from '../rules.ts';
 
 /**
  * v5 rule writes (emqx-api.md §4.6). `PUT /rules/{id}` replaces the whole rule (`sql` required, a missing
  * `enable` means true) and in 5.x creates an unknown id, so updates read the rule first: an unknown id is
  * NOT_FOUND and whatever the caller left out keeps its current value.
  */
-
-const ruleSchema = z
-  .object({
-    id: z.string(),
-    name: z.string().nullish(),
-    sql: z.string(),
-    enable: z.boolean().default(true),
-    description: z.string().nullish(),
-    from: z.array(z.string()).default([]),
-    actions: z.array(z.unknown()).default([]),
-    created_at: isoTime,
-  })
-  .transform(
-    (r): Rule => ({
-      id: r.id,
-      name: r.name || null,
-      sql: r.sql,
-      enabled: r.enable,
-      description: r.description || null,
-      topics: r.from,
-      actions: r.actions,
-      createdAt: r.created_at,
-    }),
-  );
 
 const wireRule = (rule: RuleWrite, current?: Rule) => ({
   sql: rule.sql,
