@@ -22,6 +22,8 @@ const overrideSchema = z.record(
   z.object({ deployment: platformDeploymentSchema, at: z.number() }),
 );
 type Overrides = z.infer<typeof overrideSchema>;
+const listSchema = z.array(platformDeploymentSchema);
+const oneSchema = platformDeploymentSchema.nullable();
 
 export interface DeploymentCatalogOptions {
   platform: PlatformApi;
@@ -76,7 +78,7 @@ export function createDeploymentCatalog({
     const read = await cache.read(LIST_KEY, {
       ttlMs,
       staleTtlMs,
-      schema: z.array(platformDeploymentSchema),
+      schema: listSchema,
       fetch: () => platform.listDeployments(requestId),
     });
     metrics?.cacheReads.inc({ kind: 'deployments', source: read.source });
@@ -104,7 +106,7 @@ export function createDeploymentCatalog({
     const read = await cache.read(oneKey(deploymentId), {
       ttlMs,
       staleTtlMs,
-      schema: platformDeploymentSchema.nullable(),
+      schema: oneSchema,
       fetch: () => platform.getDeployment(deploymentId, requestId),
     });
     metrics?.cacheReads.inc({ kind: 'deployment', source: read.source });
