@@ -1,7 +1,6 @@
 import type { ExpectedError } from '../errors.ts';
-import type { BanKind } from '../validation/ban.ts';
 import type { PublishMessage } from '../validation/payload.ts';
-import type { Ban, Rule } from './broker-model.ts';
+import type { Ban, BanKind, Rule } from './broker-model.ts';
 
 /**
  * What the schema can change on a deployment's broker, in domain terms (issue 5). Inputs arrive already

@@ -1,20 +1,13 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { BAN_KINDS, type BanKind } from '../upstream/broker-model.ts';
 import { pathValueProblem } from './identifiers.ts';
 
 /**
  * Ban kinds as the schema names them and as EMQX's `as` field spells them. v4 knows only the first three
  * (F1 `emqx_mgmt_api_banned.erl`); the regex and CIDR kinds are v5 (emqx-api.md §4.4).
  */
-export const BAN_KINDS = [
-  'CLIENT_ID',
-  'USERNAME',
-  'PEER_HOST',
-  'CLIENT_ID_REGEX',
-  'USERNAME_REGEX',
-  'PEER_HOST_NET',
-] as const;
-export type BanKind = (typeof BAN_KINDS)[number];
+export { BAN_KINDS, type BanKind };
 
 export const BAN_AS = {
   CLIENT_ID: 'clientid',
