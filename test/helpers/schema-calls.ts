@@ -79,10 +79,14 @@ export function selectionOf(
   overrides: Overrides,
 ): string {
   if (isLeafType(type)) return '';
+  // Members of a union or interface may use one field name with different types, which cannot be merged.
+  const typeOfName = new Map<string, string>();
   const fieldsOf = (owner: GraphQLNamedType) => {
     if (!isObjectType(owner) && !isInterfaceType(owner)) return '';
     return Object.values(owner.getFields())
+      .filter((field) => (typeOfName.get(field.name) ?? String(field.type)) === String(field.type))
       .map((field) => {
+        typeOfName.set(field.name, String(field.type));
         const named = getNamedType(field.type);
         const call = `${field.name}${literalArgs(field, overrides)}`;
         if (isLeafType(named)) return call;
