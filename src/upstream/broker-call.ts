@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { BrokerConfig } from '../config.ts';
 import { RateLimitedError, UpstreamError, UpstreamUnavailableError } from '../errors.ts';
+import { pathSegment } from '../validation/path.ts';
 import type { BrokerVersion } from './broker-model.ts';
 import type { HttpClient, UpstreamReply } from './http.ts';
 
@@ -45,7 +46,9 @@ const encodeSegment = (value: string | number) => {
   const text = String(value);
   // `.` and `..` would be resolved as relative segments by any URL normaliser on the way.
   if (text === '.' || text === '..') return text.replaceAll('.', '%2E');
-  return encodeURIComponent(text);
+  // `:` and `@` stay as they are (legal pchar): EMQX v4 looks rule ids (`rule:1a2b`) and node names
+  // (`emqx@host`) up without decoding them, and v5 accepts both forms.
+  return pathSegment(text, { keepColon: true });
 };
 
 /** `` brokerPath`/clients/${id}/subscriptions` ``: every interpolated value becomes exactly one segment. */
@@ -108,8 +111,9 @@ export interface BrokerCallOptions {
 const field = (body: unknown, key: string): unknown =>
   body && typeof body === 'object' ? (body as Record<string, unknown>)[key] : undefined;
 
+/** Scrubs before cutting: a secret straddling the cut would otherwise survive in part. */
 function describe(options: BrokerCallOptions, status: number, code: unknown, message: unknown): string {
-  const text = typeof message === 'string' ? message.slice(0, 300) : '';
+  const text = typeof message === 'string' ? options.scrub(message).slice(0, 300) : '';
   return options.scrub(
     `EMQX (${options.deploymentId}) answered ${status}${code !== undefined ? ` ${String(code)}` : ''}${text ? `: ${text}` : ''}`,
   );

@@ -124,8 +124,13 @@ describe('v4 rules', () => {
   });
 
   it('GET /rules/{id}; an unknown id is code 404 inside HTTP 200', async () => {
-    const reply = await sim.request('GET', `/api/v4/rules/${encodeURIComponent(first)}`);
+    const reply = await sim.request('GET', `/api/v4/rules/${first}`);
     expect(reply.json.data.id).toBe(first);
+    // EMQX 4.4 looks the id binding up undecoded: an encoded colon names no rule.
+    expect((await sim.request('GET', `/api/v4/rules/${encodeURIComponent(first)}`)).json).toEqual({
+      code: 404,
+      message: 'Not Found',
+    });
     expect((await sim.request('GET', '/api/v4/rules/none')).json).toEqual({
       code: 404,
       message: 'Not Found',
@@ -133,14 +138,14 @@ describe('v4 rules', () => {
   });
 
   it('PUT updates only the given fields; an unknown rule is code 400', async () => {
-    const reply = await put(`/rules/${encodeURIComponent(first)}`, { enabled: false });
+    const reply = await put(`/rules/${first}`, { enabled: false });
     expect(reply.json.data).toMatchObject({
       id: first,
       enabled: false,
       description: 'temperature',
       for: ['sensors/#'],
     });
-    const sql = await put(`/rules/${encodeURIComponent(first)}`, { rawsql: 'SELECT * FROM "other/+"' });
+    const sql = await put(`/rules/${first}`, { rawsql: 'SELECT * FROM "other/+"' });
     expect(sql.json.data).toMatchObject({ enabled: false, for: ['other/+'] });
     expect((await put('/rules/none', { enabled: true })).json).toEqual({
       code: 400,

@@ -159,7 +159,7 @@ describe('v4 adapter', () => {
       { clientIdContains: 'ex', node: 'emqx@127.0.0.1', createdBefore: new Date('2024-01-01T00:00:00Z') },
       { page: 2, limit: 10 },
     );
-    expect(requests[0]!.path.path).toBe('/nodes/emqx%40127.0.0.1/clients');
+    expect(requests[0]!.path.path).toBe('/nodes/emqx@127.0.0.1/clients');
     expect(query(requests[0]!)).toEqual({
       _like_clientid: 'ex',
       _lte_created_at: '1704067200',

@@ -41,9 +41,15 @@ describe('brokerPath', () => {
       route: '/clients/{}/subscriptions',
     });
     expect(brokerPath`/authentication/${'password_based:built_in_database'}/users`.path).toBe(
-      '/authentication/password_based%3Abuilt_in_database/users',
+      '/authentication/password_based:built_in_database/users',
     );
     expect(brokerPath`/clients/${'..'}`.path).toBe('/clients/%2E%2E');
+  });
+
+  it('keeps : and @ raw, because EMQX 4.4 looks rule ids and node names up without decoding them', () => {
+    expect(brokerPath`/rules/${'rule:7fdb2c9e'}`.path).toBe('/rules/rule:7fdb2c9e');
+    expect(brokerPath`/nodes/${'emqx@10.0.0.1'}/clients`.path).toBe('/nodes/emqx@10.0.0.1/clients');
+    expect(brokerPath`/clients/${'a?b#c%d'}`.path).toBe('/clients/a%3Fb%23c%25d');
   });
 });
 

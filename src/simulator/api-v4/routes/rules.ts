@@ -5,7 +5,6 @@ import { formatRule, type V4RuleExtra, v4Extra } from '../format/rule.ts';
 import { getParam, paramPairs } from '../http/params.ts';
 import { fail, ok, okPage } from '../http/reply.ts';
 import type { V4Call, V4Route } from '../http/router.ts';
-import { uriDecode } from '../http/url.ts';
 import { queryPage } from '../query/paging.ts';
 import { instantiate, parseRuleParams, type RuleParams, RuleRejected, toCoreAction } from './rule-params.ts';
 import { compileRuleQs, ruleMatches } from './rule-query.ts';
@@ -58,7 +57,7 @@ function createRule(ctx: V4Context, call: V4Call) {
 
 function updateRule(ctx: V4Context, call: V4Call) {
   return guarded(() => {
-    const params = parseRuleParams(paramPairs(call.params), { id: uriDecode(call.bindings.id!) });
+    const params = parseRuleParams(paramPairs(call.params), { id: call.bindings.id! });
     const rule = ctx.broker.rules.get(params.id!);
     if (!rule) return rejected(`Rule ${params.id} Not Found`);
     return saveToCore(ctx, rule, params, false);
@@ -75,7 +74,7 @@ function listRules(ctx: V4Context, call: V4Call) {
 }
 
 function showRule(ctx: V4Context, call: V4Call) {
-  const rule = ctx.broker.rules.get(uriDecode(call.bindings.id!));
+  const rule = ctx.broker.rules.get(call.bindings.id!);
   return rule ? ok(formatRule(ctx, rule)) : fail(404, 'Not Found');
 }
 
@@ -123,7 +122,7 @@ export function ruleRoutes(ctx: V4Context): V4Route[] {
       descr: 'Delete a rule',
       app: APP,
       handler: ({ bindings }) => {
-        ctx.broker.rules.delete(uriDecode(bindings.id!));
+        ctx.broker.rules.delete(bindings.id!);
         return ok();
       },
     },
@@ -134,7 +133,7 @@ export function ruleRoutes(ctx: V4Context): V4Route[] {
       descr: 'reset a rule metrics',
       app: APP,
       handler: ({ bindings }) => {
-        ctx.broker.rules.resetMetrics(uriDecode(bindings.id!));
+        ctx.broker.rules.resetMetrics(bindings.id!);
         return ok();
       },
     },
