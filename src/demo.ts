@@ -28,7 +28,12 @@ async function main() {
       deployments,
       cache: { deploymentsTtlSeconds: 10, brokerTtlSeconds: 2 },
       auth: {
-        apiKeys: Object.entries(tokens).map(([role, key]) => ({ name: `demo-${role}`, key, role, projects: ['*'] })),
+        apiKeys: Object.entries(tokens).map(([role, key]) => ({
+          name: `demo-${role}`,
+          key,
+          role,
+          projects: ['*'],
+        })),
       },
     },
     { ...process.env, GATEWAY_CONFIG_FILE: '(demo)', HOST: host, PORT: String(port), REDIS_URL: undefined },

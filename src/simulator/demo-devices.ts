@@ -46,8 +46,15 @@ export function startDemoDevices(deployments: SimDeploymentInfo[], options: Demo
       });
       const timer = setInterval(() => {
         if (!client.connected) return;
-        const reading = { ts: Date.now(), temperature: +(20 + Math.random() * 5).toFixed(2), battery: 80 + (i % 20) };
-        client.publish(`telemetry/${kind}/${clientId}`, JSON.stringify(reading), { qos: i % 2 === 0 ? 0 : 1, retain: i === 0 });
+        const reading = {
+          ts: Date.now(),
+          temperature: +(20 + Math.random() * 5).toFixed(2),
+          battery: 80 + (i % 20),
+        };
+        client.publish(`telemetry/${kind}/${clientId}`, JSON.stringify(reading), {
+          qos: i % 2 === 0 ? 0 : 1,
+          retain: i === 0,
+        });
       }, intervalMs);
       timer.unref();
       clients.push(client);

@@ -213,7 +213,10 @@ describe('lifecycle writes that fail in transit', () => {
     stack.sim.faults.set('platform', { method: 'GET', status: 200, body: '[{"deploymentID": 42}]' });
     const { body } = await stack.gql('{ deployments { totalCount } }');
     stack.sim.faults.clear();
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', upstreamCode: 'CONTRACT_MISMATCH' });
+    expect(body.errors?.[0]?.extensions).toMatchObject({
+      code: 'UPSTREAM_ERROR',
+      upstreamCode: 'CONTRACT_MISMATCH',
+    });
     expect(stack.logs[0]!.text()).toContain('platform API answered outside its contract');
   });
 });

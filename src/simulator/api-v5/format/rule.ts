@@ -8,7 +8,6 @@ const REPUBLISH_DEFAULTS = {
   retain: false,
   payload: '',
   mqtt_properties: {},
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: EMQX placeholder syntax
   user_properties: '${user_properties}',
   direct_dispatch: false,
 };
