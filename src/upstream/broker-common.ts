@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NotSupportedError } from '../errors.ts';
-import type { BrokerFreshness, BrokerVersion, Page, PageRequest } from './broker-model.ts';
+import type { Ban, BanKind, BrokerFreshness, BrokerVersion, Page, PageRequest } from './broker-model.ts';
 
 /** Translation helpers both adapters share: page meta, shared-subscription topics, times, numbers. */
 
@@ -86,3 +86,34 @@ export function sumCounters(nodes: Array<Record<string, number>>): Record<string
   }
   return total;
 }
+
+/** Builds a query from optional values, skipping null and undefined. */
+export function queryOf(
+  values: Record<string, string | number | boolean | null | undefined>,
+): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(values)) if (value != null) params.set(key, String(value));
+  return params;
+}
+
+/** A ban on the wire (v4 and v5 share the shape; `as` values and time units differ, `isoTime` takes both). */
+export const banWireSchema = (kindByAs: Record<string, BanKind>) =>
+  z
+    .object({
+      as: z.string().refine((as) => as in kindByAs, 'unknown ban kind'),
+      who: z.string(),
+      by: z.string().nullish(),
+      reason: z.string().nullish(),
+      at: isoTime,
+      until: isoTime,
+    })
+    .transform(
+      (b): Ban => ({
+        kind: kindByAs[b.as] as BanKind,
+        who: b.who,
+        by: b.by ?? null,
+        reason: b.reason || null,
+        at: b.at,
+        until: b.until,
+      }),
+    );

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { BrokerReadApi, BrokerTransport } from '../broker.ts';
 import { brokerPath, parseBody } from '../broker-call.ts';
-import { isoTime, toPage } from '../broker-common.ts';
+import { banWireSchema, toPage } from '../broker-common.ts';
 import type { Ban, BanKind, PageRequest } from '../broker-model.ts';
 import { envelope, pageParams } from './params.ts';
 
@@ -19,25 +19,7 @@ const KIND_BY_AS: Record<string, BanKind> = {
   peerhost: 'PEER_HOST',
 };
 
-const banSchema = z
-  .object({
-    as: z.string().refine((as) => as in KIND_BY_AS, 'unknown ban kind'),
-    who: z.string(),
-    by: z.string().nullish(),
-    reason: z.string().nullish(),
-    at: isoTime,
-    until: isoTime,
-  })
-  .transform(
-    (b): Ban => ({
-      kind: KIND_BY_AS[b.as] as BanKind,
-      who: b.who,
-      by: b.by ?? null,
-      reason: b.reason || null,
-      at: b.at,
-      until: b.until,
-    }),
-  );
+const banSchema = banWireSchema(KIND_BY_AS);
 
 const listSchema = envelope(z.array(banSchema));
 

@@ -12,14 +12,7 @@ export const pageParams = (page: PageRequest): Array<[string, string]> => [
   ['_limit', String(page.limit)],
 ];
 
-/** Builds a query from optional values, skipping null and undefined. */
-export function queryOf(
-  values: Record<string, string | number | boolean | null | undefined>,
-): URLSearchParams {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(values)) if (value != null) params.set(key, String(value));
-  return params;
-}
+export { queryOf } from '../broker-common.ts';
 
 /** v4 range filters take epoch seconds. */
 export const epochSeconds = (date: Date | null | undefined) =>

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { BrokerReadApi, BrokerTransport } from '../broker.ts';
 import { brokerPath, parseBody } from '../broker-call.ts';
-import { isoTime, pageMetaSchema, toPage } from '../broker-common.ts';
+import { banWireSchema, pageMetaSchema, toPage } from '../broker-common.ts';
 import type { Ban, BanKind, PageRequest } from '../broker-model.ts';
 import { pageParams } from './params.ts';
 
@@ -21,25 +21,7 @@ const KIND_BY_AS = Object.fromEntries(Object.entries(V5_BAN_AS).map(([kind, as])
   BanKind
 >;
 
-export const banSchema = z
-  .object({
-    as: z.string().refine((as) => as in KIND_BY_AS, 'unknown ban kind'),
-    who: z.string(),
-    by: z.string().nullish(),
-    reason: z.string().nullish(),
-    at: isoTime,
-    until: isoTime,
-  })
-  .transform(
-    (b): Ban => ({
-      kind: KIND_BY_AS[b.as] as BanKind,
-      who: b.who,
-      by: b.by ?? null,
-      reason: b.reason || null,
-      at: b.at,
-      until: b.until,
-    }),
-  );
+export const banSchema = banWireSchema(KIND_BY_AS);
 
 const listSchema = z.object({ data: z.array(banSchema), meta: pageMetaSchema });
 

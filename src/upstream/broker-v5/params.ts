@@ -6,11 +6,4 @@ export const pageParams = (page: PageRequest): Array<[string, string]> => [
   ['limit', String(page.limit)],
 ];
 
-/** Builds a query from optional values, skipping null and undefined. */
-export function queryOf(
-  values: Record<string, string | number | boolean | null | undefined>,
-): URLSearchParams {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(values)) if (value != null) params.set(key, String(value));
-  return params;
-}
+export { queryOf } from '../broker-common.ts';
