@@ -40,6 +40,8 @@ export interface ReadThroughCacheOptions {
   logger?: Pick<Logger, 'warn' | 'debug'>;
   /** @default Date.now */
   now?: () => number;
+  /** How many decoded entries this process keeps for reuse (least recently read dropped first). @default 1000 */
+  decodedEntries?: number;
 }
 
 export interface ReadThroughCache {
@@ -79,14 +81,32 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
   const inflight = new Map<string, Promise<ReadResult<unknown>>>();
 
   const fullKey = (key: string) => `${keyPrefix}${key}`;
+
+  /**
+   * The last decoded entry per key. The store stays the source of truth (every read still fetches the raw
+   * string); only when it holds exactly the bytes decoded last time is that decoding reused, so the same
+   * value object is handed out again and hot polling skips JSON.parse and zod.
+   */
+  const decoded = new Map<string, { raw: string; schema: z.ZodType; entry: Entry<unknown> }>();
+  const remember = (key: string, item: { raw: string; schema: z.ZodType; entry: Entry<unknown> }) => {
+    decoded.delete(key);
+    decoded.set(key, item);
+    if (decoded.size > (options.decodedEntries ?? 1000)) decoded.delete(decoded.keys().next().value as string);
+  };
   const lockKey = (key: string) => `${keyPrefix}lock:${key}`;
 
   async function load<T>(key: string, schema: z.ZodType<T>): Promise<Entry<T> | null> {
     try {
       const raw = await store.get(fullKey(key));
       if (raw === null) return null;
+      const seen = decoded.get(key);
+      if (seen && seen.raw === raw && seen.schema === schema) return seen.entry as Entry<T>;
       const parsed = entrySchema(schema).safeParse(JSON.parse(raw));
-      if (parsed.success) return { value: parsed.data.v as T, fetchedAt: parsed.data.t };
+      if (parsed.success) {
+        const entry = { value: parsed.data.v as T, fetchedAt: parsed.data.t };
+        remember(key, { raw, schema, entry });
+        return entry;
+      }
       logger?.warn({ key, issues: parsed.error.issues.length }, 'Cached entry failed its schema; refetching');
     } catch (error) {
       logger?.warn({ err: error, key }, 'Cached entry unreadable; refetching');

@@ -11,8 +11,12 @@ import { builder } from './builder.ts';
 import { DeploymentRef, FreshnessType } from './deployment.ts';
 import { pageSize } from './pagination.ts';
 
-/** A client as the schema serves it: the broker's view, the deployment it is on and how fresh it is. */
-export interface ClientNode extends MqttClient {
+/**
+ * A client as the schema serves it: the broker's view, the deployment it is on and how fresh it is. The
+ * client is wrapped, not spread: copying ~40 fields per client was a measurable share of a dashboard's CPU.
+ */
+export interface ClientNode {
+  client: MqttClient;
   deployment: Deployment;
   freshness: BrokerFreshness;
 }
@@ -21,7 +25,7 @@ export const clientNode = (
   client: MqttClient,
   deployment: Deployment,
   freshness: BrokerFreshness,
-): ClientNode => ({ ...client, deployment, freshness });
+): ClientNode => ({ client, deployment, freshness });
 
 /** `<deploymentId>:<clientId>`: deployment IDs never contain a colon, client IDs may. */
 async function loadByNodeId(context: GatewayContext, id: string): Promise<ClientNode | Error> {
@@ -35,35 +39,35 @@ async function loadByNodeId(context: GatewayContext, id: string): Promise<Client
 }
 
 export const MqttClientRef = builder.loadableNodeRef<ClientNode, string, string>('MqttClient', {
-  id: { resolve: (c) => `${c.deployment.deploymentId}:${c.clientId}` },
+  id: { resolve: (c) => `${c.deployment.deploymentId}:${c.client.clientId}` },
   load: (ids, context) => Promise.all(ids.map((id) => loadByNodeId(context, id))),
 });
 
 MqttClientRef.implement({
   description: 'An MQTT client (session) on a deployment, the same for EMQX v4 and v5',
   fields: (t) => ({
-    clientId: t.exposeString('clientId'),
-    username: t.exposeString('username', { nullable: true }),
-    node: t.exposeString('node', { nullable: true }),
-    connected: t.exposeBoolean('connected'),
-    ipAddress: t.exposeString('ipAddress', { nullable: true }),
-    port: t.exposeInt('port', { nullable: true }),
-    protoName: t.exposeString('protoName', { nullable: true }),
-    protoVer: t.exposeInt('protoVer', { nullable: true }),
-    keepalive: t.exposeInt('keepalive', { nullable: true }),
-    cleanStart: t.exposeBoolean('cleanStart', { nullable: true }),
-    expiryInterval: t.exposeInt('expiryInterval', { nullable: true }),
-    connectedAt: t.field({ type: 'DateTime', nullable: true, resolve: (c) => c.connectedAt }),
-    disconnectedAt: t.field({ type: 'DateTime', nullable: true, resolve: (c) => c.disconnectedAt }),
-    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (c) => c.createdAt }),
-    subscriptionsCount: t.exposeInt('subscriptionsCount', { nullable: true }),
-    inflightCount: t.exposeInt('inflightCount', { nullable: true }),
-    mqueueLength: t.exposeInt('mqueueLength', { nullable: true }),
-    mqueueDropped: t.exposeInt('mqueueDropped', { nullable: true }),
-    receivedMessages: t.exposeInt('receivedMessages', { nullable: true }),
-    sentMessages: t.exposeInt('sentMessages', { nullable: true }),
-    receivedBytes: t.exposeInt('receivedBytes', { nullable: true }),
-    sentBytes: t.exposeInt('sentBytes', { nullable: true }),
+    clientId: t.string({ resolve: (c) => c.client.clientId }),
+    username: t.string({ nullable: true, resolve: (c) => c.client.username }),
+    node: t.string({ nullable: true, resolve: (c) => c.client.node }),
+    connected: t.boolean({ resolve: (c) => c.client.connected }),
+    ipAddress: t.string({ nullable: true, resolve: (c) => c.client.ipAddress }),
+    port: t.int({ nullable: true, resolve: (c) => c.client.port }),
+    protoName: t.string({ nullable: true, resolve: (c) => c.client.protoName }),
+    protoVer: t.int({ nullable: true, resolve: (c) => c.client.protoVer }),
+    keepalive: t.int({ nullable: true, resolve: (c) => c.client.keepalive }),
+    cleanStart: t.boolean({ nullable: true, resolve: (c) => c.client.cleanStart }),
+    expiryInterval: t.int({ nullable: true, resolve: (c) => c.client.expiryInterval }),
+    connectedAt: t.field({ type: 'DateTime', nullable: true, resolve: (c) => c.client.connectedAt }),
+    disconnectedAt: t.field({ type: 'DateTime', nullable: true, resolve: (c) => c.client.disconnectedAt }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (c) => c.client.createdAt }),
+    subscriptionsCount: t.int({ nullable: true, resolve: (c) => c.client.subscriptionsCount }),
+    inflightCount: t.int({ nullable: true, resolve: (c) => c.client.inflightCount }),
+    mqueueLength: t.int({ nullable: true, resolve: (c) => c.client.mqueueLength }),
+    mqueueDropped: t.int({ nullable: true, resolve: (c) => c.client.mqueueDropped }),
+    receivedMessages: t.int({ nullable: true, resolve: (c) => c.client.receivedMessages }),
+    sentMessages: t.int({ nullable: true, resolve: (c) => c.client.sentMessages }),
+    receivedBytes: t.int({ nullable: true, resolve: (c) => c.client.receivedBytes }),
+    sentBytes: t.int({ nullable: true, resolve: (c) => c.client.sentBytes }),
     deployment: t.field({ type: DeploymentRef, resolve: (c) => c.deployment }),
     freshness: t.field({ type: FreshnessType, resolve: (c) => c.freshness }),
   }),

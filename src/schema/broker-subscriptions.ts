@@ -41,8 +41,8 @@ builder.objectField(MqttClientRef, 'subscriptions', (t) =>
       "the client's subscriptions; the subscriptions of every client of a request are read in one batch",
     resolve: async (client, _, context) => {
       // A count of zero from the same short-lived cache window answers without asking EMQX.
-      if (client.subscriptionsCount === 0) return [];
-      const found = await brokerOf(context, client.deployment).subscriptions.load(client.clientId);
+      if (client.client.subscriptionsCount === 0) return [];
+      const found = await brokerOf(context, client.deployment).subscriptions.load(client.client.clientId);
       return found.value.map((s) => ({ ...s, deployment: client.deployment }));
     },
   }),

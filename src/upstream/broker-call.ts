@@ -93,9 +93,22 @@ export class BrokerContractError extends Error {
 }
 
 /** Parses a broker body with its zod schema; a mismatch is a BrokerContractError (logged, then masked). */
+/**
+ * Parses of the same body object, per schema. A warm read hands out the very body object it parsed last time
+ * (see cache/read-through.ts), so a dashboard polling within the TTL skips the wire parse; results are shared
+ * and must be treated as immutable.
+ */
+const parsedBodies = new WeakMap<object, Map<z.ZodType, unknown>>();
+
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown, route: string): z.infer<T> {
+  const memo = body && typeof body === 'object' ? parsedBodies.get(body) : undefined;
+  if (memo?.has(schema)) return memo.get(schema) as z.infer<T>;
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw new BrokerContractError(route, parsed.error.issues);
+  if (body && typeof body === 'object') {
+    if (memo) memo.set(schema, parsed.data);
+    else parsedBodies.set(body, new Map([[schema, parsed.data]]));
+  }
   return parsed.data;
 }
 
