@@ -88,12 +88,14 @@ four deployments run concurrently in both.
 
 ## Where the gateway's CPU goes (G2, warm cache)
 
-A CPU profile of 200 warm dashboard queries in one process (node inspector, taken apart from this run)
-puts about a fifth of the time in zod (every cached entry is parsed again on read: the read-through entry,
-then the adapter's wire schema), about a fifth in graphql-js execution (≈ 300 objects and 1 000 fields per
-answer), about an eighth in garbage collection, and ≈ 4 % in zod compiling the read-through cache's entry
-schema, which \`cache/read-through.ts\` builds anew on every read (memoising it per value schema would save it).
-Building the adapters' schemas once instead of per call already took ≈ 5 % off.
+A first CPU profile of warm dashboard queries (node \`--cpu-prof\`, taken apart from this run) put about a
+fifth of the time in zod (every cached entry parsed again on read: the read-through entry, then the adapter's
+wire schema), a fifth in graphql-js execution (≈ 300 objects and 1 000 fields per answer), an eighth in garbage
+collection, and a large share in spreading each client's ~40 fields into a new object per request. Three changes
+took G2 from ≈ 12 500 to ≈ 5 000 µs per query: the read-through cache reuses its last decoding of a key while the
+store still holds exactly the same bytes (the store is still read every time, so invalidation and other replicas'
+writes are seen at once), adapters memoise their wire parse per body object, and the schema wraps a client
+instead of copying it. What remains is mostly graphql-js execution and Yoga's response serialisation.
 
 ## Not measured in this run
 

@@ -6,6 +6,7 @@ import type { Authenticator } from './auth/authenticate.ts';
 import type { Caller } from './auth/caller.ts';
 import type { GatewayContext } from './context.ts';
 import { ExpectedError } from './errors.ts';
+import { useOperationMetrics } from './observability.ts';
 import { buildSchema } from './schema/index.ts';
 import { createSecurityPlugins, securityOptions } from './security/index.ts';
 import type { Services } from './services.ts';
@@ -89,6 +90,7 @@ export function createApp({ services, authenticate, isReady, keyPrefix }: AppDep
     batching: false,
     plugins: [
       useBearerAuth(authenticate, callers),
+      useOperationMetrics(services.metrics),
       ...createSecurityPlugins({
         config: services.config.security,
         store: services.store,

@@ -16,6 +16,7 @@ import { createDeploymentCatalog } from './deployments/catalog.ts';
 import { createLifecycle } from './deployments/lifecycle.ts';
 import { createLogger, createSecretScrubber, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
+import { collectQuotaGauge } from './observability.ts';
 import type { Services } from './services.ts';
 import { createHttpClient } from './upstream/http.ts';
 import { createPlatformApi } from './upstream/platform.ts';
@@ -63,6 +64,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     keyPrefix: KEY_PREFIX,
     failClosed: new Set(['startDeployment', 'stopDeployment', 'createDeployment']),
   });
+  collectQuotaGauge(metrics, quotas);
   const cache = createReadThroughCache({ store, keyPrefix: KEY_PREFIX, logger });
   const platform = createPlatformApi({ config: config.platform, http, quotas, logger });
   const catalog = createDeploymentCatalog({ platform, cache, config, logger, metrics });

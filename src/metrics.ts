@@ -4,7 +4,12 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  let collectQuotas: () => Promise<void> = async () => {};
   return {
+    /** Sets how the quota gauge refreshes itself when /metrics is scraped. */
+    setQuotaCollector(collect: () => Promise<void>) {
+      collectQuotas = collect;
+    },
     registry,
     operations: new Counter({
       name: 'gateway_graphql_operations_total',
@@ -36,6 +41,9 @@ export function createMetrics() {
       help: 'Remaining fleet-wide platform API calls in the current window, as last seen by this replica',
       labelNames: ['endpoint'] as const,
       registers: [registry],
+      async collect() {
+        await collectQuotas().catch(() => undefined);
+      },
     }),
   };
 }

@@ -50,6 +50,9 @@ describe('npm start (src/server.ts)', () => {
       /gateway_upstream_calls_total\{api="platform",endpoint="listDeployments",status="200"\} 1/,
     );
     expect(text).toMatch(/gateway_cache_reads_total\{kind="deployments",source="UPSTREAM"\} 1/);
+    expect(text).toMatch(/gateway_graphql_operations_total\{type="query",outcome="ok"\} 1/);
+    expect(text).toMatch(/gateway_platform_quota_remaining\{endpoint="listDeployments"\} 59/);
+    expect(text).toMatch(/gateway_platform_quota_remaining\{endpoint="startDeployment"\} 5/);
     expect(text).toContain('process_cpu_user_seconds_total');
   });
 
