@@ -39,7 +39,13 @@ async function main() {
     { ...process.env, GATEWAY_CONFIG_FILE: '(demo)', HOST: host, PORT: String(port), REDIS_URL: undefined },
   );
   const gateway = createGateway(config);
-  const address = await gateway.listen(port, host);
+  const address = await gateway.listen(port, host).catch(async (error: NodeJS.ErrnoException) => {
+    await devices.stop();
+    await sim.close();
+    const reason = error.code === 'EADDRINUSE' ? `port ${port} is in use (set PORT to another one)` : error.message;
+    console.error(`The demo cannot listen on ${host}:${port}: ${reason}`);
+    process.exit(1);
+  });
 
   const lines = [
     '',

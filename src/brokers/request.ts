@@ -1,8 +1,9 @@
 import DataLoader from 'dataloader';
 import type { GatewayContext } from '../context.ts';
-import { type Deployment, deploymentStatus } from '../deployments/model.ts';
+import { type Deployment, deploymentStatus, deploymentType } from '../deployments/model.ts';
 import { BrokerNotConfiguredError, DeploymentNotRunningError } from '../errors.ts';
 import type { BrokerApi, Fetched, MqttClient, Subscription } from '../upstream/broker.ts';
+import { serverlessView } from './serverless.ts';
 import { loadSubscriptions } from './subscriptions-batch.ts';
 
 /**
@@ -21,13 +22,16 @@ export interface DeploymentBroker {
 
 const perRequest = new WeakMap<GatewayContext, Map<string, DeploymentBroker>>();
 
-/** Throws BROKER_NOT_CONFIGURED or DEPLOYMENT_NOT_RUNNING for this deployment only. */
+/**
+ * Throws BROKER_NOT_CONFIGURED or DEPLOYMENT_NOT_RUNNING for this deployment only; a Serverless deployment
+ * gets the restricted view of its API.
+ */
 export function guardedApi(context: GatewayContext, deployment: Deployment): BrokerApi {
   const api = context.services.brokers.api(deployment.deploymentId);
   if (!api) throw new BrokerNotConfiguredError(deployment.deploymentId);
   const status = deploymentStatus(deployment.status);
   if (status !== 'RUNNING') throw new DeploymentNotRunningError(deployment.deploymentId, status);
-  return api;
+  return deploymentType(deployment.type) === 'SERVERLESS' ? serverlessView(api) : api;
 }
 
 function createDeploymentBroker(context: GatewayContext, api: BrokerApi): DeploymentBroker {
