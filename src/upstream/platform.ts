@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { QuotaGuard } from '../cache/quotas.ts';
 import type { PlatformConfig, QuotaEndpoint } from '../config.ts';
 import {
@@ -10,114 +10,26 @@ import {
 } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { HttpClient, UpstreamReply } from './http.ts';
+import {
+  type CreateDeploymentRequest,
+  createdSchema,
+  deploymentListSchema,
+  deploymentSchema,
+  fromWire,
+  operationSchema,
+  type PlatformDeployment,
+} from './platform-wire.ts';
+
+export {
+  type CreateDeploymentRequest,
+  type PlatformDeployment,
+  platformDeploymentSchema,
+} from './platform-wire.ts';
 
 /**
  * The EMQX Cloud platform API (emqx-api.md §2): list, get, start, stop and create deployments.
  * Every call first takes a slot of its fleet-wide quota; a 429 pauses that endpoint for the whole fleet.
  */
-
-/** `"2024-07-22 05:32"` (UTC, no zone) → ISO 8601. */
-const platformTime = z
-  .string()
-  .nullish()
-  .transform((text) => {
-    const match = text?.match(/^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(:\d{2})?$/);
-    return match ? `${match[1]}T${match[2]}${match[3] ?? ':00'}.000Z` : null;
-  });
-
-const deploymentSchema = z.object({
-  deploymentID: z.string().min(1),
-  deploymentName: z.string(),
-  deploymentType: z.string(),
-  status: z.string(),
-  platform: z.string(),
-  region: z.string(),
-  projectName: z.string().nullish(),
-  version: z.string().nullish(),
-  connections: z.number().nullish(),
-  tps: z.number().nullish(),
-  createAt: platformTime,
-});
-
-const operationSchema = z.object({
-  deploymentID: z.string(),
-  deploymentName: z.string().optional(),
-  operation: z.string(),
-});
-
-const createdSchema = z.object({
-  deploymentID: z.string().min(1),
-  deploymentName: z.string(),
-  deploymentType: z.string(),
-  status: z.string().default('pending'),
-  platform: z.string(),
-  region: z.string(),
-  regionLabel: z.string().optional(),
-  createAt: platformTime,
-  spec: z
-    .object({
-      connections: z.number().optional(),
-      tps: z.number().optional(),
-      deploymentVersion: z.string().optional(),
-    })
-    .partial()
-    .nullish(),
-});
-
-/** A deployment as the platform describes it, with names made regular. */
-export interface PlatformDeployment {
-  deploymentId: string;
-  name: string;
-  /** Raw platform type: `serverless`, `dedicated`, `dedicatedFlex`. */
-  type: string;
-  /** Raw platform status, e.g. `running`. */
-  status: string;
-  platform: string;
-  region: string;
-  projectName: string | null;
-  /** `v4` / `v5` when the platform says so (the list does; get-one does not). */
-  version: string | null;
-  connections: number | null;
-  tps: number | null;
-  /** ISO 8601 UTC. */
-  createdAt: string | null;
-}
-
-export interface CreateDeploymentRequest {
-  platform: string;
-  region: string;
-  connections: number;
-  deploymentType: 'dedicated' | 'serverless' | 'dedicatedFlex';
-  deploymentName?: string;
-}
-
-export const platformDeploymentSchema: z.ZodType<PlatformDeployment> = z.object({
-  deploymentId: z.string(),
-  name: z.string(),
-  type: z.string(),
-  status: z.string(),
-  platform: z.string(),
-  region: z.string(),
-  projectName: z.string().nullable(),
-  version: z.string().nullable(),
-  connections: z.number().nullable(),
-  tps: z.number().nullable(),
-  createdAt: z.string().nullable(),
-});
-
-const fromWire = (d: z.infer<typeof deploymentSchema>): PlatformDeployment => ({
-  deploymentId: d.deploymentID,
-  name: d.deploymentName,
-  type: d.deploymentType,
-  status: d.status,
-  platform: d.platform,
-  region: d.region,
-  projectName: d.projectName ?? null,
-  version: d.version ?? null,
-  connections: d.connections ?? null,
-  tps: d.tps ?? null,
-  createdAt: d.createAt,
-});
 
 export interface PlatformApiOptions {
   config: PlatformConfig;
@@ -202,7 +114,7 @@ export function createPlatformApi({ config, http, quotas, logger }: PlatformApiO
     async listDeployments(requestId?: string): Promise<PlatformDeployment[]> {
       const reply = await send('listDeployments', 'GET', '/deployments', { requestId });
       if (reply.status !== 200) throw failure('listDeployments', reply);
-      return parse('listDeployments', z.array(deploymentSchema), reply.body).map(fromWire);
+      return parse('listDeployments', deploymentListSchema, reply.body).map(fromWire);
     },
 
     /** `GET /deployments/{id}` — null when the platform does not know it. */

@@ -23,7 +23,7 @@ describe('a Serverless deployment', () => {
       bans(first: 5) { totalCount }
       retainedMessages(first: 5) { totalCount }
     } }`);
-    const codes = Object.fromEntries(body.errors.map((e: any) => [e.path.at(-1), e.extensions.code]));
+    const codes = Object.fromEntries(body.errors!.map((e: any) => [e.path.at(-1), e.extensions.code]));
     expect(codes).toEqual({
       stats: 'NOT_SUPPORTED',
       rules: 'NOT_SUPPORTED',
@@ -32,7 +32,9 @@ describe('a Serverless deployment', () => {
     });
     expect(brokerCalls()).toBe(0);
 
-    const clients = await stack.gql('{ deployment(deploymentId: "c9d0e1f2") { clients(first: 5) { totalCount } } }');
+    const clients = await stack.gql(
+      '{ deployment(deploymentId: "c9d0e1f2") { clients(first: 5) { totalCount } } }',
+    );
     expect(clients.body.errors).toBeUndefined();
     expect(clients.body.data.deployment.clients.totalCount).toBe(0);
     expect(brokerCalls()).toBe(1);
