@@ -42,7 +42,8 @@ async function main() {
   const address = await gateway.listen(port, host).catch(async (error: NodeJS.ErrnoException) => {
     await devices.stop();
     await sim.close();
-    const reason = error.code === 'EADDRINUSE' ? `port ${port} is in use (set PORT to another one)` : error.message;
+    const reason =
+      error.code === 'EADDRINUSE' ? `port ${port} is in use (set PORT to another one)` : error.message;
     console.error(`The demo cannot listen on ${host}:${port}: ${reason}`);
     process.exit(1);
   });

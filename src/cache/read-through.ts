@@ -91,7 +91,8 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
   const remember = (key: string, item: { raw: string; schema: z.ZodType; entry: Entry<unknown> }) => {
     decoded.delete(key);
     decoded.set(key, item);
-    if (decoded.size > (options.decodedEntries ?? 1000)) decoded.delete(decoded.keys().next().value as string);
+    if (decoded.size > (options.decodedEntries ?? 1000))
+      decoded.delete(decoded.keys().next().value as string);
   };
   const lockKey = (key: string) => `${keyPrefix}lock:${key}`;
 
