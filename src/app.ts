@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
-import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
+import { createYoga, type Plugin, useExecutionCancellation, type YogaInitialContext } from 'graphql-yoga';
 import type { Authenticator } from './auth/authenticate.ts';
 import type { Caller } from './auth/caller.ts';
 import type { GatewayContext } from './context.ts';
@@ -90,6 +90,9 @@ export function createApp({ services, authenticate, isReady, keyPrefix }: AppDep
     batching: false,
     plugins: [
       useBearerAuth(authenticate, callers),
+      // A caller that disconnects stops its operation: no resolver (and so no upstream call) starts after it.
+      // Fetches already in flight finish, because their answers fill the fleet's cache for everyone.
+      useExecutionCancellation(),
       useOperationMetrics(services.metrics),
       ...createSecurityPlugins({
         config: services.config.security,
