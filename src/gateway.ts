@@ -68,7 +68,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   const cache = createReadThroughCache({ store, keyPrefix: KEY_PREFIX, logger });
   const platform = createPlatformApi({ config: config.platform, http, quotas, logger });
   const catalog = createDeploymentCatalog({ platform, cache, config, logger, metrics });
-  const lifecycle = createLifecycle({ platform, catalog, logger });
+  const lifecycle = createLifecycle({ platform, catalog });
   const brokers = createBrokerRegistry({ config, http, cache, scrub, metrics });
   const services: Services = {
     config,

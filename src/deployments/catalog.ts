@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ReadThroughCache } from '../cache/read-through.ts';
 import type { FileConfig } from '../config.ts';
-import { NotFoundError, RateLimitedError } from '../errors.ts';
+import { RateLimitedError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { type PlatformApi, type PlatformDeployment, platformDeploymentSchema } from '../upstream/platform.ts';
@@ -123,11 +123,5 @@ export function createDeploymentCatalog({
     return withFreshness(deployment, { source: 'UPSTREAM', fetchedAt: at });
   }
 
-  async function require(deploymentId: string, requestId?: string): Promise<Deployment> {
-    const deployment = await get(deploymentId, requestId);
-    if (!deployment) throw new NotFoundError(`Deployment ${deploymentId} not found`);
-    return deployment;
-  }
-
-  return { list, get, require, record };
+  return { list, get, record };
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { BadUserInputError, NotSupportedError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
 import type { PlatformApi } from '../upstream/platform.ts';
 import type { DeploymentCatalog } from './catalog.ts';
 import { type Deployment, type DeploymentType, deploymentStatus, PLATFORM_TYPE } from './model.ts';
@@ -25,7 +24,6 @@ export type CreateDeploymentInput = z.infer<typeof createDeploymentInput>;
 export interface LifecycleOptions {
   platform: PlatformApi;
   catalog: DeploymentCatalog;
-  logger: Logger;
 }
 
 export type Lifecycle = ReturnType<typeof createLifecycle>;
