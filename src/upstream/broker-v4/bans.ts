@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { BrokerReadApi, BrokerTransport } from '../broker.ts';
 import { brokerPath, parseBody } from '../broker-call.ts';
 import { banWireSchema, toPage } from '../broker-common.ts';
-import type { Ban, BanKind, PageRequest } from '../broker-model.ts';
+import type { BanKind, PageRequest } from '../broker-model.ts';
 import { envelope, pageParams } from './params.ts';
 
 /** v4 banned (emqx-api.md §3.9): three kinds, `at`/`until` in epoch seconds, meta without `hasnext`. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { BrokerReadApi, BrokerTransport } from '../broker.ts';
 import { brokerPath, parseBody } from '../broker-call.ts';
 import { banWireSchema, pageMetaSchema, toPage } from '../broker-common.ts';
-import type { Ban, BanKind, PageRequest } from '../broker-model.ts';
+import type { BanKind, PageRequest } from '../broker-model.ts';
 import { pageParams } from './params.ts';
 
 /** v5 banned (emqx-api.md §4.4): six kinds, RFC 3339 times, `until: "infinity"` for never. */
