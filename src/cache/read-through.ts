@@ -40,8 +40,11 @@ export interface ReadThroughCacheOptions {
   logger?: Pick<Logger, 'warn' | 'debug'>;
   /** @default Date.now */
   now?: () => number;
-  /** How many decoded entries this process keeps for reuse (least recently read dropped first). @default 1000 */
-  decodedEntries?: number;
+  /**
+   * Raw bytes of decoded entries this process keeps for reuse (least recently decoded dropped first).
+   * @default 16 MiB
+   */
+  decodedBytes?: number;
 }
 
 export interface ReadThroughCache {
@@ -88,11 +91,20 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
    * value object is handed out again and hot polling skips JSON.parse and zod.
    */
   const decoded = new Map<string, { raw: string; schema: z.ZodType; entry: Entry<unknown> }>();
-  const remember = (key: string, item: { raw: string; schema: z.ZodType; entry: Entry<unknown> }) => {
+  const decodedBudget = options.decodedBytes ?? 16 * 1024 * 1024;
+  let decodedSize = 0;
+  const forget = (key: string) => {
+    const item = decoded.get(key);
+    if (!item) return;
+    decodedSize -= item.raw.length;
     decoded.delete(key);
+  };
+  const remember = (key: string, item: { raw: string; schema: z.ZodType; entry: Entry<unknown> }) => {
+    forget(key);
+    if (item.raw.length > decodedBudget) return;
     decoded.set(key, item);
-    if (decoded.size > (options.decodedEntries ?? 1000))
-      decoded.delete(decoded.keys().next().value as string);
+    decodedSize += item.raw.length;
+    while (decodedSize > decodedBudget) forget(decoded.keys().next().value as string);
   };
   const lockKey = (key: string) => `${keyPrefix}lock:${key}`;
 
