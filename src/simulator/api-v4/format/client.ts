@@ -1,3 +1,4 @@
+import { counterFields } from '../../broker/counter-fields.ts';
 import type { MqttClientInfo } from '../../broker/types.ts';
 import { strftime } from './units.ts';
 
@@ -45,26 +46,7 @@ export function formatClient(client: MqttClientInfo): Record<string, unknown> {
     heap_size: client.heapSize,
     reductions: client.reductions,
     mailbox_len: client.mailboxLen,
-    recv_oct: c.recvOct,
-    recv_cnt: c.recvCnt,
-    recv_pkt: c.recvPkt,
-    recv_msg: c.recvMsg,
-    'recv_msg.qos0': c.recvMsgQos0,
-    'recv_msg.qos1': c.recvMsgQos1,
-    'recv_msg.qos2': c.recvMsgQos2,
-    'recv_msg.dropped': c.recvMsgDropped,
-    'recv_msg.dropped.expired': 0,
-    send_oct: c.sendOct,
-    send_cnt: c.sendCnt,
-    send_pkt: c.sendPkt,
-    send_msg: c.sendMsg,
-    'send_msg.qos0': c.sendMsgQos0,
-    'send_msg.qos1': c.sendMsgQos1,
-    'send_msg.qos2': c.sendMsgQos2,
-    'send_msg.dropped': c.sendMsgDropped,
-    'send_msg.dropped.expired': 0,
-    'send_msg.dropped.queue_full': 0,
-    'send_msg.dropped.too_large': 0,
+    ...counterFields(c, 'expired'),
   };
   if (client.connState !== 'connected' && client.disconnectedAt !== null) {
     formatted.disconnected_at = strftime(client.disconnectedAt);

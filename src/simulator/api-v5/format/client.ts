@@ -1,3 +1,5 @@
+import { counterFields } from '../../broker/counter-fields.ts';
+import { emptyCounters } from '../../broker/session.ts';
 import type { MqttClientInfo, SubscriptionInfo } from '../../broker/types.ts';
 import { rfc3339 } from './time.ts';
 
@@ -38,26 +40,7 @@ export function formatClient(client: MqttClientInfo): Record<string, unknown> {
     heap_size: client.heapSize,
     reductions: client.reductions,
     mailbox_len: client.mailboxLen,
-    recv_oct: c.recvOct,
-    recv_cnt: c.recvCnt,
-    recv_pkt: c.recvPkt,
-    recv_msg: c.recvMsg,
-    'recv_msg.qos0': c.recvMsgQos0,
-    'recv_msg.qos1': c.recvMsgQos1,
-    'recv_msg.qos2': c.recvMsgQos2,
-    'recv_msg.dropped': c.recvMsgDropped,
-    'recv_msg.dropped.await_pubrel_timeout': 0,
-    send_oct: c.sendOct,
-    send_cnt: c.sendCnt,
-    send_pkt: c.sendPkt,
-    send_msg: c.sendMsg,
-    'send_msg.qos0': c.sendMsgQos0,
-    'send_msg.qos1': c.sendMsgQos1,
-    'send_msg.qos2': c.sendMsgQos2,
-    'send_msg.dropped': c.sendMsgDropped,
-    'send_msg.dropped.expired': 0,
-    'send_msg.dropped.queue_full': 0,
-    'send_msg.dropped.too_large': 0,
+    ...counterFields(c, 'await_pubrel_timeout'),
     client_attrs: {},
   };
 }
@@ -94,24 +77,7 @@ const SAMPLE: MqttClientInfo = {
   heapSize: 0,
   reductions: 0,
   mailboxLen: 0,
-  counters: {
-    recvOct: 0,
-    recvCnt: 0,
-    recvPkt: 0,
-    recvMsg: 0,
-    recvMsgQos0: 0,
-    recvMsgQos1: 0,
-    recvMsgQos2: 0,
-    recvMsgDropped: 0,
-    sendOct: 0,
-    sendCnt: 0,
-    sendPkt: 0,
-    sendMsg: 0,
-    sendMsgQos0: 0,
-    sendMsgQos1: 0,
-    sendMsgQos2: 0,
-    sendMsgDropped: 0,
-  },
+  counters: emptyCounters(),
 };
 
 /** Names `fields=` accepts: every client key, `disconnected_at` and `client_attrs` included. */
