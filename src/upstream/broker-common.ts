@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { NotSupportedError } from '../errors.ts';
+import type { BrokerTransport } from './broker.ts';
+import { type BrokerDomain, type BrokerPath, parseBody } from './broker-call.ts';
 import type { Ban, BanKind, BrokerFreshness, BrokerVersion, Page, PageRequest } from './broker-model.ts';
 
 /** Translation helpers both adapters share: page meta, shared-subscription topics, times, numbers. */
@@ -117,3 +119,25 @@ export const banWireSchema = (kindByAs: Record<string, BanKind>) =>
         until: b.until,
       }),
     );
+
+/** A list read: the route and its filters; the page parameters are added by the version's `listPage`. */
+export interface ListRead {
+  domain: BrokerDomain;
+  path: BrokerPath;
+  query?: URLSearchParams;
+}
+
+/** GETs one page of a list with the given page parameters, parses it and reads its meta. */
+export async function readPage<T>(
+  t: BrokerTransport,
+  read: ListRead,
+  paging: Array<[string, string]>,
+  schema: z.ZodType<{ data: T[]; meta?: PageMeta }>,
+  page: PageRequest,
+): Promise<Page<T>> {
+  const query = new URLSearchParams(read.query);
+  for (const [key, value] of paging) query.set(key, value);
+  const reply = await t.send({ domain: read.domain, method: 'GET', path: read.path, query });
+  const body = parseBody(schema, reply.body, read.path.route);
+  return toPage(body.data, body.meta, page, reply.freshness);
+}

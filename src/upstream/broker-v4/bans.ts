@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { BrokerReadApi, BrokerTransport } from '../broker.ts';
-import { brokerPath, parseBody } from '../broker-call.ts';
-import { banWireSchema, toPage } from '../broker-common.ts';
+import { brokerPath } from '../broker-call.ts';
+import { banWireSchema } from '../broker-common.ts';
 import type { BanKind, PageRequest } from '../broker-model.ts';
-import { envelope, pageParams } from './params.ts';
+import { envelope, listPage } from './params.ts';
 
 /** v4 banned (emqx-api.md §3.9): three kinds, `at`/`until` in epoch seconds, meta without `hasnext`. */
 
@@ -26,14 +26,7 @@ const listSchema = envelope(z.array(banSchema));
 export function v4Bans(t: BrokerTransport): Pick<BrokerReadApi, 'listBans'> {
   async function listBans(page: PageRequest) {
     const path = brokerPath`/banned`;
-    const reply = await t.send({
-      domain: 'bans',
-      method: 'GET',
-      path,
-      query: new URLSearchParams(pageParams(page)),
-    });
-    const body = parseBody(listSchema, reply.body, path.route);
-    return toPage(body.data, body.meta, page, reply.freshness);
+    return listPage(t, { domain: 'bans', path }, listSchema, page);
   }
   return { listBans };
 }

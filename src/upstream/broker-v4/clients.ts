@@ -3,9 +3,8 @@ import type { BrokerReadApi, BrokerTransport } from '../broker.ts';
 import { brokerPath, parseBody } from '../broker-call.ts';
 import { matchesClient } from '../broker-client-match.ts';
 import { clientWireSchema, V4_CLIENT_FIELDS } from '../broker-client-wire.ts';
-import { toPage } from '../broker-common.ts';
 import type { ClientQuery, Fetched, MqttClient, Page, PageRequest } from '../broker-model.ts';
-import { envelope, epochSeconds, pageParams, queryOf } from './params.ts';
+import { envelope, epochSeconds, listPage, queryOf } from './params.ts';
 
 /**
  * v4 clients (emqx-api.md §3.2): `_page/_limit`, `_like_*`, `_gte_/_lte_` in epoch seconds, one value per
@@ -58,10 +57,7 @@ export function v4Clients(t: BrokerTransport): Pick<BrokerReadApi, 'listClients'
     if ((query.clientIds?.length ?? 0) > 1) return listByIds(query, page);
     const path = query.node ? brokerPath`/nodes/${query.node}/clients` : brokerPath`/clients`;
     const params = clientParams(query);
-    for (const [key, value] of pageParams(page)) params.set(key, value);
-    const reply = await t.send({ domain: 'clients', method: 'GET', path, query: params });
-    const body = parseBody(listSchema, reply.body, path.route);
-    return toPage(body.data, body.meta, page, reply.freshness);
+    return listPage(t, { domain: 'clients', path, query: params }, listSchema, page);
   }
 
   async function getClients(clientIds: readonly string[]) {

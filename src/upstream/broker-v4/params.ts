@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { pageMetaSchema } from '../broker-common.ts';
-import type { PageRequest } from '../broker-model.ts';
+import type { BrokerTransport } from '../broker.ts';
+import { type ListRead, type PageMeta, pageMetaSchema, readPage } from '../broker-common.ts';
+import type { Page, PageRequest } from '../broker-model.ts';
 
 /** v4 wire basics (emqx-api.md §1.4): every success is `{code: 0, data, meta}`; paging is `_page/_limit`. */
 
@@ -13,6 +14,14 @@ export const pageParams = (page: PageRequest): Array<[string, string]> => [
 ];
 
 export { queryOf } from '../broker-common.ts';
+
+/** One page of a list read, with this version's page parameters. */
+export const listPage = <T>(
+  t: BrokerTransport,
+  read: ListRead,
+  schema: z.ZodType<{ data: T[]; meta?: PageMeta }>,
+  page: PageRequest,
+): Promise<Page<T>> => readPage(t, read, pageParams(page), schema, page);
 
 /** v4 range filters take epoch seconds. */
 export const epochSeconds = (date: Date | null | undefined) =>

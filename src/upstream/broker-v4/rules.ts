@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { BrokerReadApi, BrokerTransport } from '../broker.ts';
 import { brokerPath, parseBody } from '../broker-call.ts';
-import { isoTime, toPage } from '../broker-common.ts';
+import { isoTime } from '../broker-common.ts';
 import type { PageRequest, Rule } from '../broker-model.ts';
-import { envelope, pageParams } from './params.ts';
+import { envelope, listPage } from './params.ts';
 
 /**
  * v4 rule engine (emqx-api.md §3.10): `rawsql`, `enabled`, `for`, `created_at` in ms, metrics inside the
@@ -42,10 +42,7 @@ const oneSchema = envelope(ruleSchema);
 export function v4Rules(t: BrokerTransport): Pick<BrokerReadApi, 'listRules' | 'getRule' | 'ruleMetrics'> {
   async function listRules(page: PageRequest) {
     const path = brokerPath`/rules`;
-    const query = new URLSearchParams(pageParams(page));
-    const reply = await t.send({ domain: 'rules', method: 'GET', path, query });
-    const body = parseBody(listSchema, reply.body, path.route);
-    return toPage(body.data, body.meta, page, reply.freshness);
+    return listPage(t, { domain: 'rules', path }, listSchema, page);
   }
 
   async function getRule(id: string) {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { BrokerReadApi, BrokerTransport } from '../broker.ts';
 import { brokerPath, parseBody } from '../broker-call.ts';
-import { splitShare, toPage } from '../broker-common.ts';
+import { splitShare } from '../broker-common.ts';
 import type { PageRequest, Subscription, SubscriptionQuery } from '../broker-model.ts';
-import { envelope, pageParams, queryOf } from './params.ts';
+import { envelope, listPage, queryOf } from './params.ts';
 
 /** v4 subscriptions (emqx-api.md §3.3): `share` and `_match_topic`, per client `GET /subscriptions/{id}`. */
 
@@ -34,10 +34,7 @@ export function v4Subscriptions(
       qos: query.qos,
       share: query.shareGroup,
     });
-    for (const [key, value] of pageParams(page)) params.set(key, value);
-    const reply = await t.send({ domain: 'subscriptions', method: 'GET', path, query: params });
-    const body = parseBody(listSchema, reply.body, path.route);
-    return toPage(body.data, body.meta, page, reply.freshness);
+    return listPage(t, { domain: 'subscriptions', path, query: params }, listSchema, page);
   }
 
   return { clientSubscriptions, listSubscriptions };

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { BrokerReadApi, BrokerTransport } from '../broker.ts';
-import { brokerPath, parseBody } from '../broker-call.ts';
-import { banWireSchema, pageMetaSchema, toPage } from '../broker-common.ts';
+import { brokerPath } from '../broker-call.ts';
+import { banWireSchema, pageMetaSchema } from '../broker-common.ts';
 import type { BanKind, PageRequest } from '../broker-model.ts';
-import { pageParams } from './params.ts';
+import { listPage } from './params.ts';
 
 /** v5 banned (emqx-api.md §4.4): six kinds, RFC 3339 times, `until: "infinity"` for never. */
 
@@ -28,14 +28,7 @@ const listSchema = z.object({ data: z.array(banSchema), meta: pageMetaSchema });
 export function v5Bans(t: BrokerTransport): Pick<BrokerReadApi, 'listBans'> {
   async function listBans(page: PageRequest) {
     const path = brokerPath`/banned`;
-    const reply = await t.send({
-      domain: 'bans',
-      method: 'GET',
-      path,
-      query: new URLSearchParams(pageParams(page)),
-    });
-    const body = parseBody(listSchema, reply.body, path.route);
-    return toPage(body.data, body.meta, page, reply.freshness);
+    return listPage(t, { domain: 'bans', path }, listSchema, page);
   }
   return { listBans };
 }

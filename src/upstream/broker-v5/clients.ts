@@ -2,9 +2,9 @@ import { z } from 'zod';
 import type { BrokerReadApi, BrokerTransport } from '../broker.ts';
 import { brokerPath, parseBody } from '../broker-call.ts';
 import { clientWireSchema, V5_CLIENT_FIELDS } from '../broker-client-wire.ts';
-import { pageMetaSchema, toPage } from '../broker-common.ts';
+import { pageMetaSchema } from '../broker-common.ts';
 import type { ClientQuery, Fetched, MqttClient, MqttClientField, PageRequest } from '../broker-model.ts';
-import { pageParams } from './params.ts';
+import { listPage } from './params.ts';
 
 /** v5 clients (emqx-api.md §4.1): `page/limit`, `like_*`, `gte_/lte_` in epoch ms, repeatable `clientid`. */
 
@@ -66,13 +66,10 @@ export function v5Clients(t: BrokerTransport): Pick<BrokerReadApi, 'listClients'
     options: { fields?: readonly MqttClientField[] } = {},
   ) {
     const params = clientParams(query);
-    for (const [key, value] of pageParams(page)) params.set(key, value);
     if (options.fields) {
       params.set('fields', ['clientid', ...options.fields.map((f) => V5_CLIENT_FIELDS[f])].join(','));
     }
-    const reply = await t.send({ domain: 'clients', method: 'GET', path: clientsPath, query: params });
-    const body = parseBody(listSchema, reply.body, clientsPath.route);
-    return toPage(body.data, body.meta, page, reply.freshness);
+    return listPage(t, { domain: 'clients', path: clientsPath, query: params }, listSchema, page);
   }
 
   async function readChunk(ids: string[]): Promise<Array<Fetched<MqttClient | null>>> {

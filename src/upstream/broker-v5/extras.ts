@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { BrokerReadApi, BrokerTransport } from '../broker.ts';
 import { brokerPath, parseBody } from '../broker-call.ts';
-import { notSupported, pageMetaSchema, toPage } from '../broker-common.ts';
+import { notSupported, pageMetaSchema } from '../broker-common.ts';
 import type { AuthzRuleSet, BrokerResource, PageRequest } from '../broker-model.ts';
-import { pageParams, queryOf } from './params.ts';
+import { listPage, queryOf } from './params.ts';
 
 /**
  * v5-only data (emqx-api.md §4.8–4.10): built-in database authentication users and authorization rules,
@@ -64,10 +64,7 @@ export function v5Extras(
   async function listAuthnUsers(page: PageRequest, userIdContains?: string | null) {
     const path = brokerPath`/authentication/${AUTHENTICATOR}/users`;
     const query = queryOf({ like_user_id: userIdContains });
-    for (const [key, value] of pageParams(page)) query.set(key, value);
-    const reply = await t.send({ domain: 'authn', method: 'GET', path, query });
-    const body = parseBody(usersSchema, reply.body, path.route);
-    return toPage(body.data, body.meta, page, reply.freshness);
+    return listPage(t, { domain: 'authn', path, query }, usersSchema, page);
   }
 
   async function listAuthzRules(kind: AuthzRuleSet['kind'], page: PageRequest) {
@@ -82,15 +79,8 @@ export function v5Extras(
       kind === 'USERNAME'
         ? brokerPath`/authorization/sources/built_in_database/rules/users`
         : brokerPath`/authorization/sources/built_in_database/rules/clients`;
-    const reply = await t.send({
-      domain: 'authz',
-      method: 'GET',
-      path,
-      query: new URLSearchParams(pageParams(page)),
-    });
-    const body = parseBody(authzListSchemas[kind], reply.body, path.route);
-    const items = body.data.map((r): AuthzRuleSet => ({ kind, ...r }));
-    return toPage(items, body.meta, page, reply.freshness);
+    const rows = await listPage(t, { domain: 'authz', path }, authzListSchemas[kind], page);
+    return { ...rows, items: rows.items.map((r): AuthzRuleSet => ({ kind, ...r })) };
   }
 
   async function list(domain: 'actions' | 'connectors') {

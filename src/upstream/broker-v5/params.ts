@@ -1,4 +1,7 @@
-import type { PageRequest } from '../broker-model.ts';
+import type { z } from 'zod';
+import type { BrokerTransport } from '../broker.ts';
+import { type ListRead, type PageMeta, readPage } from '../broker-common.ts';
+import type { Page, PageRequest } from '../broker-model.ts';
 
 /** v5 paging parameters (emqx-api.md §1.3): `page`, `limit`, no leading underscore. */
 export const pageParams = (page: PageRequest): Array<[string, string]> => [
@@ -7,3 +10,11 @@ export const pageParams = (page: PageRequest): Array<[string, string]> => [
 ];
 
 export { queryOf } from '../broker-common.ts';
+
+/** One page of a list read, with this version's page parameters. */
+export const listPage = <T>(
+  t: BrokerTransport,
+  read: ListRead,
+  schema: z.ZodType<{ data: T[]; meta?: PageMeta }>,
+  page: PageRequest,
+): Promise<Page<T>> => readPage(t, read, pageParams(page), schema, page);

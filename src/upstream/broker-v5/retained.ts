@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { BrokerReadApi, BrokerTransport } from '../broker.ts';
 import { brokerPath, parseBody } from '../broker-call.ts';
-import { isoTime, pageMetaSchema, toPage } from '../broker-common.ts';
+import { isoTime, pageMetaSchema } from '../broker-common.ts';
 import type { PageRequest, RetainedMessage } from '../broker-model.ts';
-import { pageParams, queryOf } from './params.ts';
+import { listPage, queryOf } from './params.ts';
 
 /** v5 retained messages (emqx-api.md §4.5): lists carry no payload, one message carries it in base64. */
 
@@ -33,10 +33,7 @@ export function v5Retained(t: BrokerTransport): Pick<BrokerReadApi, 'listRetaine
   async function listRetained(topic: string | null, page: PageRequest) {
     const path = brokerPath`/mqtt/retainer/messages`;
     const params = queryOf({ topic });
-    for (const [key, value] of pageParams(page)) params.set(key, value);
-    const reply = await t.send({ domain: 'retained', method: 'GET', path, query: params });
-    const body = parseBody(listSchema, reply.body, path.route);
-    return toPage(body.data, body.meta, page, reply.freshness);
+    return listPage(t, { domain: 'retained', path, query: params }, listSchema, page);
   }
 
   async function getRetained(topic: string) {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { BrokerReadApi, BrokerTransport } from '../broker.ts';
 import { brokerPath, parseBody } from '../broker-call.ts';
-import { isoTime, pageMetaSchema, toPage } from '../broker-common.ts';
+import { isoTime, pageMetaSchema } from '../broker-common.ts';
 import type { PageRequest, Rule } from '../broker-model.ts';
-import { pageParams } from './params.ts';
+import { listPage } from './params.ts';
 
 /** v5 rules (emqx-api.md §4.6): `sql`, `enable`, `from`; metrics are a separate call. */
 
@@ -37,10 +37,7 @@ const metricsSchema = z.object({ metrics: z.record(z.string(), z.unknown()), nod
 export function v5Rules(t: BrokerTransport): Pick<BrokerReadApi, 'listRules' | 'getRule' | 'ruleMetrics'> {
   async function listRules(page: PageRequest) {
     const path = brokerPath`/rules`;
-    const query = new URLSearchParams(pageParams(page));
-    const reply = await t.send({ domain: 'rules', method: 'GET', path, query });
-    const body = parseBody(listSchema, reply.body, path.route);
-    return toPage(body.data, body.meta, page, reply.freshness);
+    return listPage(t, { domain: 'rules', path }, listSchema, page);
   }
 
   async function getRule(id: string) {

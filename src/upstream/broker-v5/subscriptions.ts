@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { BrokerReadApi, BrokerTransport } from '../broker.ts';
 import { brokerPath, parseBody } from '../broker-call.ts';
-import { pageMetaSchema, splitShare, toPage } from '../broker-common.ts';
+import { pageMetaSchema, splitShare } from '../broker-common.ts';
 import type { PageRequest, Subscription, SubscriptionQuery } from '../broker-model.ts';
-import { pageParams, queryOf } from './params.ts';
+import { listPage, queryOf } from './params.ts';
 
 /** v5 subscriptions (emqx-api.md §4.1, §4.2): per client a bare array, the list in `{data, meta}`. */
 
@@ -44,10 +44,7 @@ export function v5Subscriptions(
       share_group: query.shareGroup,
       node: query.node,
     });
-    for (const [key, value] of pageParams(page)) params.set(key, value);
-    const reply = await t.send({ domain: 'subscriptions', method: 'GET', path, query: params });
-    const body = parseBody(listSchema, reply.body, path.route);
-    return toPage(body.data, body.meta, page, reply.freshness);
+    return listPage(t, { domain: 'subscriptions', path, query: params }, listSchema, page);
   }
 
   return { clientSubscriptions, listSubscriptions };
