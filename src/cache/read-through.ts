@@ -50,7 +50,13 @@ export interface ReadThroughCacheOptions {
 export interface ReadThroughCache {
   read<T>(key: string, options: ReadOptions<T>): Promise<ReadResult<T>>;
   /** Puts a value in at once, e.g. the new status after a start mutation. */
-  write<T>(key: string, value: T, options: { ttlMs: number; staleTtlMs: number }): Promise<void>;
+  write<T>(
+    key: string,
+    value: T,
+    options: { ttlMs: number; staleTtlMs: number /** @default now */; fetchedAt?: number },
+  ): Promise<void>;
+  /** The cached value as it stands, fresh or not, without ever fetching (null when absent or unreadable). */
+  peek<T>(key: string, schema: z.ZodType<T>): Promise<{ value: T; fetchedAt: number } | null>;
   invalidate(...keys: string[]): Promise<void>;
   invalidatePrefix(prefix: string): Promise<void>;
 }
@@ -220,7 +226,8 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
 
   return {
     read,
-    write: (key, value, ttl) => save(key, { value, fetchedAt: now() }, ttl),
+    write: (key, value, options) => save(key, { value, fetchedAt: options.fetchedAt ?? now() }, options),
+    peek: (key, schema) => load(key, schema),
     invalidate: async (...keys) => store.del(...keys.map(fullKey)),
     invalidatePrefix: (prefix) => store.delPrefix(fullKey(prefix)),
   };

@@ -9,19 +9,12 @@ import type { Deployment, Freshness } from './model.ts';
 
 /**
  * The fleet's view of its deployments: the platform list, cached fleet-wide and refreshed
- * stale-while-revalidate, with lifecycle changes laid over it until the platform reports something newer.
+ * stale-while-revalidate; changes the gateway makes are written into it at once.
  */
 
 const LIST_KEY = 'deployments:list';
-const OVERRIDES_KEY = 'deployments:overrides';
 const oneKey = (id: string) => `deployments:one:${id}`;
 
-/** A change the gateway made (start, stop, create) that the cached list may not show yet. */
-const overrideSchema = z.record(
-  z.string(),
-  z.object({ deployment: platformDeploymentSchema, at: z.number() }),
-);
-type Overrides = z.infer<typeof overrideSchema>;
 const listSchema = z.array(platformDeploymentSchema);
 const oneSchema = platformDeploymentSchema.nullable();
 
@@ -47,30 +40,6 @@ export function createDeploymentCatalog({
   const ttlMs = config.cache.deploymentsTtlSeconds * 1000;
   const staleTtlMs = Math.max(config.cache.staleTtlSeconds * 1000, ttlMs);
 
-  async function overrides(): Promise<Overrides> {
-    try {
-      const read = await cache.read(OVERRIDES_KEY, {
-        ttlMs: staleTtlMs,
-        staleTtlMs,
-        schema: overrideSchema,
-        fetch: async () => ({}),
-        refreshInBackground: false,
-      });
-      return read.value;
-    } catch (error) {
-      logger.warn({ err: error }, 'cannot read deployment overrides');
-      return {};
-    }
-  }
-
-  function apply(list: PlatformDeployment[], fetchedAt: number, changes: Overrides): PlatformDeployment[] {
-    const newer = Object.values(changes).filter((change) => change.at > fetchedAt);
-    if (newer.length === 0) return list;
-    const byId = new Map(list.map((d) => [d.deploymentId, d]));
-    for (const change of newer) byId.set(change.deployment.deploymentId, change.deployment);
-    return [...byId.values()];
-  }
-
   const withFreshness = (d: PlatformDeployment, freshness: Freshness): Deployment => ({ ...d, freshness });
 
   /** Every deployment of the account, as recent as the quota allows. */
@@ -83,8 +52,7 @@ export function createDeploymentCatalog({
     });
     metrics?.cacheReads.inc({ kind: 'deployments', source: read.source });
     const freshness = { source: read.source, fetchedAt: read.fetchedAt };
-    const merged = apply(read.value, read.fetchedAt, await overrides());
-    return merged.map((d) => withFreshness(d, freshness));
+    return read.value.map((d) => withFreshness(d, freshness));
   }
 
   /**
@@ -113,14 +81,24 @@ export function createDeploymentCatalog({
     return read.value ? withFreshness(read.value, { source: read.source, fetchedAt: read.fetchedAt }) : null;
   }
 
-  /** Records a change the gateway just made so every replica shows it at once. */
+  /**
+   * Puts a change the gateway just made (start, stop, create) into the cached list at once, so every replica
+   * shows it. The entry keeps its fetch time: the next refresh from the platform replaces it as usual.
+   */
   async function record(deployment: PlatformDeployment): Promise<Deployment> {
-    const changes = await overrides();
-    const at = now();
-    changes[deployment.deploymentId] = { deployment, at };
-    for (const [id, change] of Object.entries(changes)) if (at - change.at > staleTtlMs) delete changes[id];
-    await cache.write(OVERRIDES_KEY, changes, { ttlMs: staleTtlMs, staleTtlMs });
-    return withFreshness(deployment, { source: 'UPSTREAM', fetchedAt: at });
+    const cached = await cache.peek(LIST_KEY, listSchema).catch(() => null);
+    if (cached) {
+      const known = cached.value.some((d) => d.deploymentId === deployment.deploymentId);
+      const next = known
+        ? cached.value.map((d) => (d.deploymentId === deployment.deploymentId ? deployment : d))
+        : [...cached.value, deployment];
+      await cache
+        .write(LIST_KEY, next, { ttlMs, staleTtlMs, fetchedAt: cached.fetchedAt })
+        .catch((error: unknown) =>
+          logger.warn({ err: error }, 'cannot record a deployment change in the cache'),
+        );
+    }
+    return withFreshness(deployment, { source: 'UPSTREAM', fetchedAt: now() });
   }
 
   return { list, get, record };

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedis, type TestRedis } from '../helpers/redis.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
 
 const START = `mutation($id: String!) { startDeployment(deploymentId: $id) {
@@ -218,5 +219,31 @@ describe('lifecycle writes that fail in transit', () => {
       upstreamCode: 'CONTRACT_MISMATCH',
     });
     expect(stack.logs[0]!.text()).toContain('platform API answered outside its contract');
+  });
+});
+
+describe('a lifecycle change seen from another replica', () => {
+  let redis: TestRedis;
+  let stack: Stack;
+  beforeAll(async () => {
+    redis = await startRedis();
+    stack = await startStack({ redisUrl: redis.url });
+    await stack.addGateway();
+  });
+  afterAll(async () => {
+    await stack.close();
+    await redis.stop();
+  });
+
+  it('shows STOPPING on the second replica at once, without asking the platform again', async () => {
+    const status = async (gateway: number) =>
+      (await stack.gql('{ deployment(deploymentId: "a1b2c3d4") { status } }', { gateway })).body.data
+        .deployment.status;
+    expect(await status(1)).toBe('RUNNING');
+    const { body } = await stack.gql(STOP, { variables: { id: 'a1b2c3d4' }, gateway: 0 });
+    expect(body.data.stopDeployment.deployment.status).toBe('STOPPING');
+    stack.sim.requestLog.clear();
+    expect(await status(1)).toBe('STOPPING');
+    expect(stack.sim.requestLog.count({ target: 'platform' })).toBe(0);
   });
 });
