@@ -38,7 +38,11 @@ export interface HttpClientOptions {
   connectTimeoutMs?: number;
   /** Budget for one whole call, headers and body. @default 8000 */
   timeoutMs?: number;
-  /** Extra attempts for idempotent calls after a connection failure. @default 1 */
+  /**
+   * Extra attempts for idempotent calls whose request never reached the server (connection refused, connect
+   * timeout). A read the server may have received is not repeated: it would count twice against its quota.
+   * @default 1
+   */
   readRetries?: number;
   logger: Logger;
   metrics?: Metrics;
@@ -130,7 +134,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         options.logger.warn({ ...labels, method: call.method, reason, attempt }, 'upstream call failed');
         if (call.signal?.aborted) throw new UpstreamUnavailableError('The request was cancelled');
         if (!call.idempotent && !unsent) throw new OutcomeUnknownError(`${call.endpoint}`);
-        if (attempt >= attempts || reason === 'timeout') {
+        if (attempt >= attempts || !unsent) {
           throw new UpstreamUnavailableError(
             reason === 'timeout'
               ? `${call.api === 'platform' ? 'EMQX Cloud' : 'The broker API'} did not answer in time`
