@@ -3,7 +3,7 @@ import type { BrokerConfig } from '../config.ts';
 import { RateLimitedError, UpstreamError, UpstreamUnavailableError } from '../errors.ts';
 import { pathSegment } from '../validation/path.ts';
 import type { BrokerVersion } from './broker-model.ts';
-import type { HttpClient, UpstreamReply } from './http.ts';
+import { type HttpClient, retryAfterMs, type UpstreamReply } from './http.ts';
 
 /**
  * The life of one broker API call, written once for both versions (emqx-api.md §1, §3, §4):
@@ -132,18 +132,15 @@ function describe(options: BrokerCallOptions, status: number, code: unknown, mes
   );
 }
 
-function retryAfterSeconds(reply: UpstreamReply): number {
-  const header = reply.headers['retry-after'];
-  const seconds = Number(Array.isArray(header) ? header[0] : header);
-  return Number.isFinite(seconds) && seconds > 0 ? seconds : 1;
-}
-
 /** What an HTTP status means, the same for both versions once v4's in-body codes are handled. */
 function statusError(options: BrokerCallOptions, reply: UpstreamReply): Error {
   const { status, body } = reply;
   const code = field(body, 'code') ?? field(body, 'reason_code');
   if (status === 429)
-    return new RateLimitedError(describe(options, status, code, 'rate limited'), retryAfterSeconds(reply));
+    return new RateLimitedError(
+      describe(options, status, code, 'rate limited'),
+      (retryAfterMs(reply) ?? 1000) / 1000,
+    );
   if (status >= 500)
     return new UpstreamUnavailableError(describe(options, status, code, field(body, 'message')));
   const fallback = status === 401 ? 'UNAUTHORIZED' : String(status);

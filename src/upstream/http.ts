@@ -147,3 +147,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   return { call, close: () => agent.close() };
 }
+
+/** A reply's `Retry-After` (delta seconds or an HTTP date) in milliseconds, or undefined when absent or unreadable. */
+export function retryAfterMs(reply: UpstreamReply): number | undefined {
+  const header = reply.headers['retry-after'];
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}

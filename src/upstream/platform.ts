@@ -9,7 +9,7 @@ import {
   UpstreamUnavailableError,
 } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import type { HttpClient, UpstreamReply } from './http.ts';
+import { type HttpClient, retryAfterMs, type UpstreamReply } from './http.ts';
 import {
   type CreateDeploymentRequest,
   createdSchema,
@@ -39,16 +39,6 @@ export interface PlatformApiOptions {
 }
 
 export type PlatformApi = ReturnType<typeof createPlatformApi>;
-
-function retryAfterMs(reply: UpstreamReply): number | undefined {
-  const header = reply.headers['retry-after'];
-  const value = Array.isArray(header) ? header[0] : header;
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
 
 export function createPlatformApi({ config, http, quotas, logger }: PlatformApiOptions) {
   const base = config.apiUrl.replace(/\/+$/, '');
