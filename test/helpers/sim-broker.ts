@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import mqtt, { type MqttClient } from 'mqtt';
 import { createSimBroker, type SimBrokerOptions } from '../../src/simulator/broker/index.ts';
+import { createFaultStore } from '../../src/simulator/faults.ts';
+import { createHttpListener } from '../../src/simulator/http-listener.ts';
+import { createRequestLog } from '../../src/simulator/request-log.ts';
 import type { SimBroker } from '../../src/simulator/types.ts';
 
 export interface ApiReply {
@@ -88,30 +88,33 @@ export interface SimBrokerHarness {
   close(): Promise<void>;
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-/** Serves a SimBroker's `api` on node:http at 127.0.0.1:0 (a stand-in for the platform's listener). */
-async function serve(broker: SimBroker) {
-  const server = createServer(async (req, res) => {
-    const url = req.url ?? '/';
-    const mark = url.indexOf('?');
-    const response = await broker.api({
-      method: req.method ?? 'GET',
-      rawPath: mark < 0 ? url : url.slice(0, mark),
-      query: new URLSearchParams(mark < 0 ? '' : url.slice(mark + 1)),
-      headers: req.headers,
-      body: await readBody(req),
-    });
-    res.writeHead(response.status, response.headers ?? {});
-    res.end(response.body);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return server;
+/**
+ * One call to a simulated management API with the app's Basic credentials (or `auth`), the body sent as JSON
+ * or raw; the reply with its text and, when it is JSON, its parsed body.
+ */
+export async function apiRequest(
+  url: string,
+  method: string,
+  app: { appId: string; appSecret: string },
+  options: ApiRequestOptions = {},
+): Promise<ApiReply> {
+  const auth = options.auth === undefined ? { user: app.appId, pass: app.appSecret } : options.auth;
+  const headers: Record<string, string> = { ...options.headers };
+  if (auth) headers.authorization = `Basic ${Buffer.from(`${auth.user}:${auth.pass}`).toString('base64')}`;
+  let body: string | undefined = options.raw;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(url, { method, headers, body });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
 }
 
 export async function startSimBroker(options: Partial<SimBrokerOptions> = {}): Promise<SimBrokerHarness> {
@@ -129,11 +132,15 @@ export async function startSimBroker(options: Partial<SimBrokerOptions> = {}): P
     ...options,
   });
   await broker.start();
-  const server = await serve(broker);
-  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/${version}`;
+  // The simulator's own listener, as a deployment's API is served in production use of the simulator.
+  const listener = await createHttpListener({
+    target: 'broker',
+    handler: broker.api,
+    requestLog: createRequestLog(),
+    faults: createFaultStore(),
+  });
+  const apiUrl = `${listener.origin}/api/${version}`;
   const clients: MqttClient[] = [];
-  const basic = (a: { user: string; pass: string }) =>
-    `Basic ${Buffer.from(`${a.user}:${a.pass}`).toString('base64')}`;
   return {
     broker,
     apiUrl,
@@ -141,25 +148,11 @@ export async function startSimBroker(options: Partial<SimBrokerOptions> = {}): P
     app,
     user,
     clock,
-    async request(method, path, opts = {}) {
-      const auth = opts.auth === undefined ? { user: app.appId, pass: app.appSecret } : opts.auth;
-      const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
-      if (auth) headers.authorization = basic(auth);
-      let body: string | undefined = opts.raw;
-      if (opts.body !== undefined) {
-        body = JSON.stringify(opts.body);
-        headers['content-type'] ??= 'application/json';
-      }
-      const res = await fetch(`${apiUrl}${path}`, { method, headers, body });
-      const text = await res.text();
-      let json: unknown;
-      try {
-        json = text === '' ? undefined : JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
-      return { status: res.status, headers: res.headers, text, json };
-    },
+    request: (method, path, opts = {}) =>
+      apiRequest(`${apiUrl}${path}`, method, app, {
+        ...opts,
+        headers: { accept: 'application/json', ...opts.headers },
+      }),
     async connect(clientId, mqttOptions = {}) {
       const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.mqttPort()}`, {
         clientId,
@@ -174,8 +167,7 @@ export async function startSimBroker(options: Partial<SimBrokerOptions> = {}): P
     async close() {
       await Promise.all(clients.map((c) => c.endAsync(true)));
       await broker.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listener.close();
     },
   };
 }

@@ -5,22 +5,10 @@ import { BrokerCore } from '../../src/simulator/broker/core.ts';
 import { createFaultStore } from '../../src/simulator/faults.ts';
 import { createHttpListener, type HttpListener } from '../../src/simulator/http-listener.ts';
 import { createRequestLog } from '../../src/simulator/request-log.ts';
+import { type ApiReply, type ApiRequestOptions, apiRequest } from './sim-broker.ts';
 
-export interface V4Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  /** The parsed body, or undefined when it is not JSON. */
-  json: any;
-}
-
-export interface V4RequestOptions {
-  /** A value to send as JSON, or a raw string sent as is. */
-  body?: unknown;
-  raw?: string;
-  /** Basic credentials to send instead of the app's; `null` sends none. */
-  auth?: { user: string; pass: string } | null;
-}
+export type V4Reply = ApiReply;
+export type V4RequestOptions = ApiRequestOptions;
 
 /** A v4 broker (real aedes MQTT listener) with its management API served over HTTP on 127.0.0.1. */
 export interface V4Harness {
@@ -58,25 +46,7 @@ export async function startV4(): Promise<V4Harness> {
     apiUrl,
     mqttUrl,
     user,
-    async request(method, path, options = {}) {
-      const credentials =
-        options.auth === undefined ? { user: app.appId, pass: app.appSecret } : options.auth;
-      const headers: Record<string, string> = {};
-      if (credentials) {
-        headers.authorization = `Basic ${Buffer.from(`${credentials.user}:${credentials.pass}`).toString('base64')}`;
-      }
-      const body = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      const response = await fetch(`${listener.origin}${path}`, { method, headers, body });
-      const text = await response.text();
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
-      return { status: response.status, headers: response.headers, text, json };
-    },
+    request: (method, path, options = {}) => apiRequest(`${listener.origin}${path}`, method, app, options),
     async connect(clientId, options = {}) {
       const client = await mqtt.connectAsync(mqttUrl, {
         clientId,
