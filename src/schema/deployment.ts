@@ -10,6 +10,7 @@ import {
   type Freshness,
 } from '../deployments/model.ts';
 import { NotFoundError } from '../errors.ts';
+import { brokerVersionOf } from '../upstream/broker.ts';
 import { builder } from './builder.ts';
 import { pageSize } from './pagination.ts';
 
@@ -63,9 +64,12 @@ DeploymentRef.implement({
       nullable: true,
       resolve: (d, _, ctx) => {
         const fromPlatform = d.version?.toLowerCase();
-        const configured =
-          ctx.services.config.deployments[d.deploymentId]?.apiUrl.match(/\/api\/(v[45])\/?$/)?.[1];
-        const version = fromPlatform === 'v4' || fromPlatform === 'v5' ? fromPlatform : configured;
+        // The platform's get-one answer has no version; the configured API address says it too.
+        const broker = ctx.services.config.deployments[d.deploymentId];
+        const version =
+          fromPlatform === 'v4' || fromPlatform === 'v5'
+            ? fromPlatform
+            : broker && brokerVersionOf(broker.apiUrl);
         return version ? (version.toUpperCase() as 'V4' | 'V5') : null;
       },
     }),
