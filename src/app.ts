@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
-import { createYoga, type Plugin, useExecutionCancellation, type YogaInitialContext } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import type { Authenticator } from './auth/authenticate.ts';
 import type { Caller } from './auth/caller.ts';
-import type { GatewayContext } from './context.ts';
+import { CallerGoneError, type GatewayContext } from './context.ts';
 import { ExpectedError } from './errors.ts';
 import { useOperationMetrics } from './observability.ts';
 import { buildSchema } from './schema/index.ts';
@@ -64,7 +64,8 @@ function maskError(services: Services) {
       });
     }
     if (isGraphQLError(original)) return original;
-    services.logger.error({ err: original }, 'unexpected error while resolving');
+    if (original instanceof CallerGoneError) services.logger.debug('caller gone; upstream work stopped');
+    else services.logger.error({ err: original }, 'unexpected error while resolving');
     return new GraphQLError('Unexpected error.', {
       path: isGraphQLError(error) ? error.path : undefined,
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
@@ -90,9 +91,6 @@ export function createApp({ services, authenticate, isReady, keyPrefix }: AppDep
     batching: false,
     plugins: [
       useBearerAuth(authenticate, callers),
-      // A caller that disconnects stops its operation: no resolver (and so no upstream call) starts after it.
-      // Fetches already in flight finish, because their answers fill the fleet's cache for everyone.
-      useExecutionCancellation(),
       useOperationMetrics(services.metrics),
       ...createSecurityPlugins({
         config: services.config.security,
@@ -112,6 +110,7 @@ export function createApp({ services, authenticate, isReady, keyPrefix }: AppDep
         requestId,
         logger: services.logger.child({ requestId, caller: caller.name }),
         services,
+        signal: request.signal,
       };
     },
   });

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { GatewayContext } from '../context.ts';
+import { assertCallerPresent, type GatewayContext } from '../context.ts';
 import { type Deployment, deploymentStatus, deploymentType } from '../deployments/model.ts';
 import { BrokerNotConfiguredError, DeploymentNotRunningError } from '../errors.ts';
 import type { BrokerApi, Fetched, MqttClient, Subscription } from '../upstream/broker.ts';
@@ -27,6 +27,7 @@ const perRequest = new WeakMap<GatewayContext, Map<string, DeploymentBroker>>();
  * gets the restricted view of its API.
  */
 export function guardedApi(context: GatewayContext, deployment: Deployment): BrokerApi {
+  assertCallerPresent(context);
   const api = context.services.brokers.api(deployment.deploymentId);
   if (!api) throw new BrokerNotConfiguredError(deployment.deploymentId);
   const status = deploymentStatus(deployment.status);

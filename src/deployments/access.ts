@@ -1,5 +1,5 @@
 import { canSeeProject } from '../auth/caller.ts';
-import type { GatewayContext } from '../context.ts';
+import { assertCallerPresent, type GatewayContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Deployment } from './model.ts';
 
@@ -9,6 +9,7 @@ import type { Deployment } from './model.ts';
  * missing one.
  */
 export async function visibleDeployments(context: GatewayContext): Promise<Deployment[]> {
+  assertCallerPresent(context);
   const all = await context.services.catalog.list(context.requestId);
   return all.filter((deployment) => canSeeProject(context.caller, deployment.projectName));
 }
@@ -17,6 +18,7 @@ export async function findVisibleDeployment(
   context: GatewayContext,
   deploymentId: string,
 ): Promise<Deployment | null> {
+  assertCallerPresent(context);
   const deployment = await context.services.catalog.get(deploymentId, context.requestId);
   return deployment && canSeeProject(context.caller, deployment.projectName) ? deployment : null;
 }

@@ -38,6 +38,7 @@ describe('a caller that disconnects', () => {
     expect(stack.sim.requestLog.count({ target: 'platform' })).toBe(1);
     const brokerCalls = stack.sim.requestLog.entries().filter((e) => e.target !== 'platform');
     expect(brokerCalls).toEqual([]);
+    expect(stack.logs[0]!.text()).not.toContain('unexpected error');
 
     const control = await stack.gql('{ deployments { edges { node { stats { connections } } } } }');
     expect(control.body.data.deployments.edges.some((e: any) => e.node.stats)).toBe(true);
