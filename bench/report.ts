@@ -95,7 +95,8 @@ collection, and a large share in spreading each client's ~40 fields into a new o
 took G2 from ≈ 12 500 to ≈ 5 000 µs per query: the read-through cache reuses its last decoding of a key while the
 store still holds exactly the same bytes (the store is still read every time, so invalidation and other replicas'
 writes are seen at once), adapters memoise their wire parse per body object, and the schema wraps a client
-instead of copying it. What remains is mostly graphql-js execution and Yoga's response serialisation.
+instead of copying it. What remains is mostly graphql-js execution and Yoga's response serialisation. Yoga's executor-level cancellation (\`useExecutionCancellation\`) cost ≈ 1.5 ms of a warm
+dashboard (a signal check per field); the gateway checks for a gone caller where upstream work starts instead.
 
 ## Q: platform calls per quota window (from the test suite)
 
