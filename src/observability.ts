@@ -1,7 +1,7 @@
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { QuotaGuard } from './cache/quotas.ts';
 import type { Metrics } from './metrics.ts';
+import type { QuotaGuard } from './store/quotas.ts';
 
 /**
  * Counts every executed GraphQL operation by type (query, mutation) and outcome: `ok`, `partial` (data with

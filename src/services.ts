@@ -1,14 +1,14 @@
-import type { BrokerRegistry } from './brokers/registry.ts';
-import type { QuotaGuard } from './cache/quotas.ts';
-import type { ReadThroughCache } from './cache/read-through.ts';
-import type { Store } from './cache/store.ts';
+import type { BrokerRegistry } from './broker/registry.ts';
 import type { GatewayConfig } from './config.ts';
-import type { DeploymentCatalog } from './deployments/catalog.ts';
-import type { Lifecycle } from './deployments/lifecycle.ts';
+import type { HttpClient } from './http/client.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
-import type { HttpClient } from './upstream/http.ts';
-import type { PlatformApi } from './upstream/platform.ts';
+import type { DeploymentCatalog } from './platform/catalog.ts';
+import type { PlatformApi } from './platform/client.ts';
+import type { Lifecycle } from './platform/lifecycle.ts';
+import type { QuotaGuard } from './store/quotas.ts';
+import type { ReadThroughCache } from './store/read-through.ts';
+import type { Store } from './store/store.ts';
 
 /** The long-lived parts of one gateway process, shared by every request. */
 export interface Services {

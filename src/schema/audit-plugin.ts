@@ -7,7 +7,7 @@ import { ExpectedError } from '../errors.ts';
 /**
  * Writes the audit line of a broker mutation refused for the caller's role. That refusal happens before the
  * resolver runs (scope-first before the argument mappers, or scope-auth around the resolver), so the resolver
- * (src/schema/broker-mutation.ts), which audits every other outcome, never sees it. Listed right inside the
+ * (src/schema/broker/mutations/define.ts), which audits every other outcome, never sees it. Listed right inside the
  * errors plugin, so the FORBIDDEN error is still thrown here and not yet a result-union member. A field opts
  * in with `extensions: { brokerAudit: '<operation>' }`.
  */

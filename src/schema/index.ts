@@ -1,24 +1,25 @@
 import { builder } from './builder.ts';
 import './scalars.ts';
 import './errors.ts';
-import './deployment.ts';
-import './quota.ts';
-import './lifecycle.ts';
-import './broker-clients.ts';
-import './broker-subscriptions.ts';
-import './broker-retained.ts';
-import './broker-rules.ts';
-import './broker-bans.ts';
-import './broker-cluster.ts';
-import './broker-extras.ts';
-import './broker-mutations-publish.ts';
-import './broker-mutations-clients.ts';
-import './broker-mutations-rules.ts';
-import './broker-mutations-rule-test.ts';
-import './broker-mutations-bans.ts';
-import './broker-mutations-retained.ts';
-import './broker-mutations-authn.ts';
-import './broker-mutations-authz.ts';
+import './deployments/deployment.ts';
+import './deployments/quota.ts';
+import './deployments/lifecycle.ts';
+import './broker/queries/clients.ts';
+import './broker/queries/subscriptions.ts';
+import './broker/queries/retained.ts';
+import './broker/queries/rules.ts';
+import './broker/queries/bans.ts';
+import './broker/queries/cluster.ts';
+import './broker/queries/access-control.ts';
+import './broker/queries/integrations.ts';
+import './broker/mutations/publish.ts';
+import './broker/mutations/clients.ts';
+import './broker/mutations/rules.ts';
+import './broker/mutations/rule-test.ts';
+import './broker/mutations/bans.ts';
+import './broker/mutations/retained.ts';
+import './broker/mutations/authn.ts';
+import './broker/mutations/authz.ts';
 
 // Defaults for every root field, so none is ever left without scope-auth: queries need at least viewer,
 // mutations at least operator (admin-only ones add their own scope, and both must pass).

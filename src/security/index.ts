@@ -1,7 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Caller } from '../auth/caller.ts';
-import type { Store } from '../cache/store.ts';
 import type { Logger } from '../logger.ts';
+import type { Store } from '../store/store.ts';
 import type { SecurityConfig } from './config.ts';
 import { corsPolicy } from './cors.ts';
 import { useAliasLimit } from './use-alias-limit.ts';

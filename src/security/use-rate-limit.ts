@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
 import type { Caller } from '../auth/caller.ts';
-import type { Store } from '../cache/store.ts';
 import type { Logger } from '../logger.ts';
+import type { Store } from '../store/store.ts';
 
 export interface RateLimitOptions {
   /**

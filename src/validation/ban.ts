@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { BAN_KINDS, type BanKind } from '../upstream/broker-model.ts';
+import { BAN_KINDS, type BanKind } from '../broker/model.ts';
 import { pathValueProblem } from './identifiers.ts';
 
 /**

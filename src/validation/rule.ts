@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RuleTestContext, RuleWrite } from '../upstream/broker-writes.ts';
+import type { RuleTestContext, RuleWrite } from '../broker/write-api.ts';
 import { qos, topicName } from './mqtt-topic.ts';
 
 /** Rule-engine input: SQL, a version-specific action list, and a sample message for dry runs. */

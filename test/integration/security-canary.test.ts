@@ -169,7 +169,7 @@ describe('canary secrets never leave the gateway', () => {
     }
   });
 
-  // describe() in src/upstream/broker-call.ts used to cut an upstream message to 300 characters and then scrub
+  // describe() in src/broker/call.ts used to cut an upstream message to 300 characters and then scrub
   // it, so a secret straddling the cut survived in part (an App Secret prefix).
   it('regression: a long EMQX error message is scrubbed before it is cut, leaving no part of a secret', async () => {
     const d = stack.sim.deployment('a1b2c3d4')!;

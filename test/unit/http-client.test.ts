@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpClient } from '../../src/upstream/http.ts';
+import { createHttpClient } from '../../src/http/client.ts';
 
 /** The one function that performs upstream calls: what it repeats, and what it never does. */
 describe('createHttpClient', () => {

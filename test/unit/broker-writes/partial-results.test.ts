@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { v4Writes } from '../../../src/broker/v4/writes/index.ts';
+import { v5Writes } from '../../../src/broker/v5/writes/index.ts';
 import { ExpectedError, NotFoundError, UpstreamError } from '../../../src/errors.ts';
-import { v4Writes } from '../../../src/upstream/broker-v4/writes/index.ts';
-import { v5Writes } from '../../../src/upstream/broker-v5/writes/index.ts';
 import type { PublishMessage } from '../../../src/validation/payload.ts';
 import { fakeTransport } from '../broker/fake-transport.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createV4Broker } from '../../../src/broker/v4/index.ts';
+import { createV5Broker } from '../../../src/broker/v5/index.ts';
 import { NotSupportedError } from '../../../src/errors.ts';
-import { createV4Broker } from '../../../src/upstream/broker-v4/index.ts';
-import { createV5Broker } from '../../../src/upstream/broker-v5/index.ts';
 import { fakeTransport, fixture } from './fake-transport.ts';
 
 /** The adapters translate documented wire bodies (emqx-api.md) into the same domain values. */

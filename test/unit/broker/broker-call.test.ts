@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { type BrokerRequest, brokerPath, createBrokerCall } from '../../../src/broker/call.ts';
+import type { BrokerVersion } from '../../../src/broker/model.ts';
 import { RateLimitedError, UpstreamError, UpstreamUnavailableError } from '../../../src/errors.ts';
-import { type BrokerRequest, brokerPath, createBrokerCall } from '../../../src/upstream/broker-call.ts';
-import type { BrokerVersion } from '../../../src/upstream/broker-model.ts';
-import type { HttpClient, UpstreamCall, UpstreamReply } from '../../../src/upstream/http.ts';
+import type { HttpClient, UpstreamCall, UpstreamReply } from '../../../src/http/client.ts';
 
 /** The one broker call: what each status and envelope means, per version (emqx-api.md §1.2, §1.4, §4.12). */
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { BrokerTransport } from '../../../src/upstream/broker.ts';
-import type { BrokerRequest } from '../../../src/upstream/broker-call.ts';
+import type { BrokerTransport } from '../../../src/broker/api.ts';
+import type { BrokerRequest } from '../../../src/broker/call.ts';
 
 /** A transport that answers from a table keyed by `METHOD route` and records what the adapter asked. */
 export function fakeTransport(

@@ -1,8 +1,8 @@
 import { offsetToCursor } from '@pothos/plugin-relay';
 import { describe, expect, it } from 'vitest';
-import { brokerWindow, toConnection } from '../../../src/brokers/paging.ts';
+import { brokerWindow, toConnection } from '../../../src/broker/paging.ts';
+import { chunkIds } from '../../../src/broker/v5/clients.ts';
 import { BadUserInputError } from '../../../src/errors.ts';
-import { chunkIds } from '../../../src/upstream/broker-v5/clients.ts';
 
 /** Relay windows over EMQX pages: one page per window, never more rows than needed. */
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createMemoryStore } from '../../../src/cache/memory-store.ts';
-import { createReadThroughCache } from '../../../src/cache/read-through.ts';
+import { createMemoryStore } from '../../../src/store/memory.ts';
+import { createReadThroughCache } from '../../../src/store/read-through.ts';
 
 const schema = z.object({ items: z.array(z.number()) });
 const options = (fetch: () => Promise<{ items: number[] }>) => ({

@@ -1,13 +1,13 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { createFailoverStore } from '../../../src/cache/failover-store.ts';
-import { createMemoryStore } from '../../../src/cache/memory-store.ts';
-import { createQuotaGuard } from '../../../src/cache/quotas.ts';
-import { createReadThroughCache } from '../../../src/cache/read-through.ts';
-import { createRedisStore } from '../../../src/cache/redis-store.ts';
-import type { Store } from '../../../src/cache/store.ts';
 import { RateLimitedError } from '../../../src/errors.ts';
+import { createFailoverStore } from '../../../src/store/failover.ts';
+import { createMemoryStore } from '../../../src/store/memory.ts';
+import { createQuotaGuard } from '../../../src/store/quotas.ts';
+import { createReadThroughCache } from '../../../src/store/read-through.ts';
+import { createRedisStore } from '../../../src/store/redis.ts';
+import type { Store } from '../../../src/store/store.ts';
 import { startRedis, type TestRedis } from '../../helpers/redis.ts';
 import { freshPrefix, untilReady } from './stores.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createQuotaGuard, type QuotaGuardOptions } from '../../../src/cache/quotas.ts';
-import type { Store } from '../../../src/cache/store.ts';
 import { RateLimitedError } from '../../../src/errors.ts';
+import { createQuotaGuard, type QuotaGuardOptions } from '../../../src/store/quotas.ts';
+import type { Store } from '../../../src/store/store.ts';
 import { freshPrefix, useStoreKinds } from './stores.ts';
 
 const { kinds } = useStoreKinds();

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { createReadThroughCache, type ReadThroughCacheOptions } from '../../../src/cache/read-through.ts';
-import type { Store } from '../../../src/cache/store.ts';
 import { RateLimitedError } from '../../../src/errors.ts';
+import { createReadThroughCache, type ReadThroughCacheOptions } from '../../../src/store/read-through.ts';
+import type { Store } from '../../../src/store/store.ts';
 import { freshPrefix, useStoreKinds } from './stores.ts';
 
 const { kinds } = useStoreKinds();

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, vi } from 'vitest';
-import { createFailoverStore } from '../../../src/cache/failover-store.ts';
-import { createMemoryStore } from '../../../src/cache/memory-store.ts';
-import { createRedisStore } from '../../../src/cache/redis-store.ts';
-import type { Store } from '../../../src/cache/store.ts';
+import { createFailoverStore } from '../../../src/store/failover.ts';
+import { createMemoryStore } from '../../../src/store/memory.ts';
+import { createRedisStore } from '../../../src/store/redis.ts';
+import type { Store } from '../../../src/store/store.ts';
 import { startRedis, type TestRedis } from '../../helpers/redis.ts';
 
 /** One row of the table every cache behaviour runs against. */

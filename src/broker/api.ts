@@ -1,0 +1,105 @@
+import type { BrokerReply, BrokerRequest } from './call.ts';
+import type {
+  Alarm,
+  AuthnUser,
+  AuthzRuleSet,
+  Ban,
+  BrokerFreshness,
+  BrokerMetrics,
+  BrokerResource,
+  BrokerStats,
+  BrokerVersion,
+  ClientQuery,
+  ClusterNode,
+  Fetched,
+  MqttClient,
+  MqttClientField,
+  Page,
+  PageRequest,
+  RetainedMessage,
+  Rule,
+  Subscription,
+  SubscriptionQuery,
+} from './model.ts';
+import type { BrokerWriteApi } from './write-api.ts';
+
+export type * from './model.ts';
+
+/**
+ * What the schema needs from a deployment's broker, in domain terms. One adapter per EMQX version
+ * (src/broker/v4/, src/broker/v5/; src/broker/factory.ts picks one) implements it by translation only: paths, parameter
+ * names, field names, units and envelopes. A feature a version lacks throws NotSupportedError from that
+ * method alone. Reads return the freshness of the answer they come from (the transport may cache).
+ * Writes (issue 5) extend this interface with their own methods in the same adapters.
+ */
+export interface BrokerReadApi {
+  readonly deploymentId: string;
+  readonly version: BrokerVersion;
+  /** v4 `GET /clients` (`/nodes/{node}/clients`), v5 `GET /clients`; v5 sends `fields=` when given. */
+  listClients(
+    query: ClientQuery,
+    page: PageRequest,
+    options?: { fields?: readonly MqttClientField[] },
+  ): Promise<Page<MqttClient>>;
+  /**
+   * Several clients by ID, in key order, null for an unknown one. v5: `GET /clients?clientid=a&clientid=b`
+   * (one call per URL-sized chunk); v4: `GET /clients/{id}` each (v4 has no multi-ID read).
+   */
+  getClients(clientIds: readonly string[]): Promise<Array<Fetched<MqttClient | null>>>;
+  /** v4 `GET /subscriptions/{clientid}`, v5 `GET /clients/{clientid}/subscriptions`; null: unknown client (v5). */
+  clientSubscriptions(clientId: string): Promise<Fetched<Subscription[] | null>>;
+  /** v4/v5 `GET /subscriptions` (v4 `/nodes/{node}/subscriptions` for a node filter). */
+  listSubscriptions(query: SubscriptionQuery, page: PageRequest): Promise<Page<Subscription>>;
+  /** v5 `GET /mqtt/retainer/messages?topic=` (no payloads); v4: not supported. */
+  listRetained(topic: string | null, page: PageRequest): Promise<Page<RetainedMessage>>;
+  /** v5 `GET /mqtt/retainer/message/{topic}` (base64 payload); v4: not supported. */
+  getRetained(topic: string): Promise<Fetched<RetainedMessage | null>>;
+  /** v4/v5 `GET /rules`. */
+  listRules(page: PageRequest): Promise<Page<Rule>>;
+  /** v4/v5 `GET /rules/{id}`. */
+  getRule(id: string): Promise<Fetched<Rule | null>>;
+  /** v5 `GET /rules/{id}/metrics`; v4 rules carry theirs (`Rule.metrics`), so v4 reads the rule. */
+  ruleMetrics(id: string): Promise<Fetched<unknown>>;
+  /** v4/v5 `GET /banned`. */
+  listBans(page: PageRequest): Promise<Page<Ban>>;
+  /** v4/v5 `GET /nodes`. */
+  nodes(): Promise<Fetched<ClusterNode[]>>;
+  /** v4 `GET /stats` (summed over nodes), v5 `GET /stats?aggregate=true`. */
+  stats(): Promise<Fetched<BrokerStats>>;
+  /** v4 `GET /metrics` (summed over nodes), v5 `GET /metrics?aggregate=true`. */
+  metrics(): Promise<Fetched<BrokerMetrics>>;
+  /** null = all. v4 `GET /alarms[/activated|/deactivated]`, v5 `GET /alarms?activated=`. */
+  alarms(activated: boolean | null): Promise<Fetched<Alarm[]>>;
+  /** v5 `GET /authentication/password_based:built_in_database/users`; v4: not supported. */
+  listAuthnUsers(page: PageRequest, userIdContains?: string | null): Promise<Page<AuthnUser>>;
+  /** v5 `GET /authorization/sources/built_in_database/rules/{users|clients|all}`; v4: not supported. */
+  listAuthzRules(kind: AuthzRuleSet['kind'], page: PageRequest): Promise<Page<AuthzRuleSet>>;
+  /** v5 `GET /actions`; v4: not supported. */
+  actions(): Promise<Fetched<BrokerResource[]>>;
+  /** v5 `GET /connectors`; v4: not supported. */
+  connectors(): Promise<Fetched<BrokerResource[]>>;
+  /** v4 `GET /plugins`; v5: not supported. */
+  plugins(): Promise<Fetched<BrokerResource[]>>;
+  /** v4 `GET /listeners`; v5: not supported. */
+  listeners(): Promise<Fetched<BrokerResource[]>>;
+  /** v4 `GET /resources` (rule-engine resources); v5: not supported. */
+  resources(): Promise<Fetched<BrokerResource[]>>;
+}
+
+/** The interface the schema uses: reads here, writes in write-api.ts. */
+export interface BrokerApi extends BrokerReadApi, BrokerWriteApi {}
+
+/**
+ * How adapters reach the broker: one `send` per request. The gateway's transport (src/broker/transport.ts) caps
+ * concurrency per deployment and answers GETs from the fleet cache; writes pass straight through.
+ */
+export interface BrokerTransport {
+  send(request: BrokerRequest): Promise<BrokerReply & { freshness: BrokerFreshness }>;
+}
+
+/** The version a configured API address speaks: the console shows it ending in `/api/v4` or `/api/v5`. */
+export function brokerVersionOf(apiUrl: string): BrokerVersion {
+  const match = apiUrl.match(/\/api\/(v[45])\/?$/);
+  if (!match) throw new Error('broker apiUrl must end in /api/v4 or /api/v5');
+  return match[1] as BrokerVersion;
+}

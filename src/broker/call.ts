@@ -1,0 +1,193 @@
+import type { z } from 'zod';
+import type { BrokerConfig } from '../config.ts';
+import { RateLimitedError, UpstreamError, UpstreamUnavailableError } from '../errors.ts';
+import { type HttpClient, retryAfterMs, type UpstreamReply } from '../http/client.ts';
+import { pathSegment } from '../validation/path.ts';
+import type { BrokerVersion } from './model.ts';
+
+/**
+ * The life of one broker API call, written once for both versions (emqx-api.md §1, §3, §4):
+ * Basic auth with the App ID / App Secret → URL with percent-encoded segments → send → status and
+ * envelope → `{ status, body }` or a contract error. v4 hides its errors inside HTTP 200 (`code` ≠ 0,
+ * rule-engine 404s as `code: 404`) and answers 401 in plain text; v5 uses HTTP statuses with
+ * `{code, message}` bodies, 201/202 on some writes and 204 with an empty body on most deletes.
+ */
+
+/**
+ * What a call is about, for cache keys and invalidation (`brokerCacheKeyPrefix` in src/broker/cache-keys.ts).
+ * A write invalidates the domains it changes.
+ */
+export type BrokerDomain =
+  | 'clients'
+  | 'subscriptions'
+  | 'retained'
+  | 'rules'
+  | 'bans'
+  | 'cluster'
+  | 'alarms'
+  | 'authn'
+  | 'authz'
+  | 'actions'
+  | 'connectors'
+  | 'plugins'
+  | 'listeners'
+  | 'resources'
+  | 'publish';
+
+/** A path whose values are each percent-encoded as one segment, plus its route for metrics and logs. */
+export interface BrokerPath {
+  /** e.g. `/clients/a%2Fb/subscriptions` */
+  path: string;
+  /** e.g. `/clients/{}/subscriptions`: no values, so it is safe as a metrics label. */
+  route: string;
+}
+
+const encodeSegment = (value: string | number) => {
+  const text = String(value);
+  // `.` and `..` would be resolved as relative segments by any URL normaliser on the way.
+  if (text === '.' || text === '..') return text.replaceAll('.', '%2E');
+  // `:` and `@` stay as they are (legal pchar): EMQX v4 looks rule ids (`rule:1a2b`) and node names
+  // (`emqx@host`) up without decoding them, and v5 accepts both forms.
+  return pathSegment(text, { keepColon: true });
+};
+
+/** `` brokerPath`/clients/${id}/subscriptions` ``: every interpolated value becomes exactly one segment. */
+export function brokerPath(strings: TemplateStringsArray, ...values: Array<string | number>): BrokerPath {
+  let path = strings[0] ?? '';
+  for (let i = 0; i < values.length; i++) path += encodeSegment(values[i] as string) + (strings[i + 1] ?? '');
+  return { path, route: strings.join('{}') };
+}
+
+export interface BrokerRequest {
+  domain: BrokerDomain;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: BrokerPath;
+  query?: URLSearchParams;
+  body?: unknown;
+  /**
+   * Statuses returned as a reply instead of thrown: `[404]` makes "not found" (v5 HTTP 404, v4 `code: 404`
+   * inside a 200) a `{ status: 404 }` reply for fields that answer null.
+   */
+  accept?: readonly number[];
+  requestId?: string;
+  signal?: AbortSignal;
+}
+
+export interface BrokerReply {
+  /** HTTP status (v4: 404 when the body said `code: 404` and 404 was accepted). */
+  status: number;
+  /** Parsed JSON (v4: the whole `{code:0,data,meta}` envelope), undefined for an empty body. */
+  body: unknown;
+}
+
+export type BrokerCall = (request: BrokerRequest) => Promise<BrokerReply>;
+
+/** A broker answer that does not match its documented shape: a bug to fix, masked for the caller. */
+export class BrokerContractError extends Error {
+  readonly issues: Array<{ path: string; message: string }>;
+  constructor(route: string, issues: z.core.$ZodIssue[]) {
+    super(`Broker answer to ${route} does not match its documented shape`);
+    this.name = 'BrokerContractError';
+    this.issues = issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message }));
+  }
+}
+
+/** Parses a broker body with its zod schema; a mismatch is a BrokerContractError (logged, then masked). */
+/**
+ * Parses of the same body object, per schema. A warm read hands out the very body object it parsed last time
+ * (see src/store/read-through.ts), so a dashboard polling within the TTL skips the wire parse; results are shared
+ * and must be treated as immutable.
+ */
+const parsedBodies = new WeakMap<object, Map<z.ZodType, unknown>>();
+
+export function parseBody<T extends z.ZodType>(schema: T, body: unknown, route: string): z.infer<T> {
+  const memo = body && typeof body === 'object' ? parsedBodies.get(body) : undefined;
+  if (memo?.has(schema)) return memo.get(schema) as z.infer<T>;
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new BrokerContractError(route, parsed.error.issues);
+  if (body && typeof body === 'object') {
+    if (memo) memo.set(schema, parsed.data);
+    else parsedBodies.set(body, new Map([[schema, parsed.data]]));
+  }
+  return parsed.data;
+}
+
+export interface BrokerCallOptions {
+  deploymentId: string;
+  version: BrokerVersion;
+  config: BrokerConfig;
+  http: HttpClient;
+  /** Removes configured secrets from text an upstream error body might echo back. */
+  scrub: (text: string) => string;
+}
+
+const field = (body: unknown, key: string): unknown =>
+  body && typeof body === 'object' ? (body as Record<string, unknown>)[key] : undefined;
+
+/** Scrubs before cutting: a secret straddling the cut would otherwise survive in part. */
+function describe(options: BrokerCallOptions, status: number, code: unknown, message: unknown): string {
+  const text = typeof message === 'string' ? options.scrub(message).slice(0, 300) : '';
+  return options.scrub(
+    `EMQX (${options.deploymentId}) answered ${status}${code !== undefined ? ` ${String(code)}` : ''}${text ? `: ${text}` : ''}`,
+  );
+}
+
+/** What an HTTP status means, the same for both versions once v4's in-body codes are handled. */
+function statusError(options: BrokerCallOptions, reply: UpstreamReply): Error {
+  const { status, body } = reply;
+  const code = field(body, 'code') ?? field(body, 'reason_code');
+  if (status === 429)
+    return new RateLimitedError(
+      describe(options, status, code, 'rate limited'),
+      (retryAfterMs(reply) ?? 1000) / 1000,
+    );
+  if (status >= 500)
+    return new UpstreamUnavailableError(describe(options, status, code, field(body, 'message')));
+  const fallback = status === 401 ? 'UNAUTHORIZED' : String(status);
+  const message = typeof body === 'string' ? body : field(body, 'message');
+  return new UpstreamError(describe(options, status, code, message), String(code ?? fallback), status);
+}
+
+function v4Reply(options: BrokerCallOptions, request: BrokerRequest, reply: UpstreamReply): BrokerReply {
+  if (reply.status !== 200) {
+    if (request.accept?.includes(reply.status)) return { status: reply.status, body: reply.body };
+    throw statusError(options, reply);
+  }
+  const code = field(reply.body, 'code');
+  if (code === 0) return { status: 200, body: reply.body };
+  if (code === 404 && request.accept?.includes(404)) return { status: 404, body: reply.body };
+  const message = field(reply.body, 'message');
+  if (code === undefined && message === undefined) {
+    throw new BrokerContractError(request.path.route, [
+      { code: 'custom', path: ['code'], message: 'v4 body without code', input: undefined },
+    ]);
+  }
+  throw new UpstreamError(describe(options, 200, code, message), String(code ?? message), 200);
+}
+
+function v5Reply(options: BrokerCallOptions, request: BrokerRequest, reply: UpstreamReply): BrokerReply {
+  if (reply.status >= 200 && reply.status < 300) return { status: reply.status, body: reply.body };
+  if (request.accept?.includes(reply.status)) return { status: reply.status, body: reply.body };
+  throw statusError(options, reply);
+}
+
+/** One deployment's broker API: the only function that sends a request to it. */
+export function createBrokerCall(options: BrokerCallOptions): BrokerCall {
+  const base = options.config.apiUrl.replace(/\/+$/, '');
+  const credentials = { user: options.config.apiKey, password: options.config.apiSecret };
+  return async (request) => {
+    const reply = await options.http.call({
+      api: 'broker',
+      endpoint: `${request.method} ${request.path.route}`,
+      method: request.method,
+      url: `${base}${request.path.path}`,
+      ...(request.query ? { query: request.query } : {}),
+      ...(request.body !== undefined ? { body: request.body } : {}),
+      credentials,
+      idempotent: request.method === 'GET',
+      ...(request.requestId ? { requestId: request.requestId } : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
+    return options.version === 'v4' ? v4Reply(options, request, reply) : v5Reply(options, request, reply);
+  };
+}

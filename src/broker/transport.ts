@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import type { Metrics } from '../metrics.ts';
+import type { ReadThroughCache } from '../store/read-through.ts';
+import type { BrokerTransport } from './api.ts';
+import { brokerCacheKey } from './cache-keys.ts';
+import type { BrokerCall, BrokerReply } from './call.ts';
+import type { Semaphore } from './semaphore.ts';
+
+/**
+ * How the gateway reaches one deployment's broker: every call takes a slot of the deployment's
+ * concurrency cap; GETs are read through the fleet cache under their exact request, so identical reads
+ * within the TTL cost EMQX one call (coalesced in this process, locked across replicas). Writes are never
+ * cached; they invalidate by `brokerCacheKeyPrefix`.
+ */
+
+const replySchema: z.ZodType<BrokerReply> = z.object({ status: z.number(), body: z.unknown() });
+
+export interface BrokerTransportOptions {
+  deploymentId: string;
+  call: BrokerCall;
+  cache: ReadThroughCache;
+  slots: Semaphore;
+  /** Age below which a cached read is served without asking EMQX. */
+  ttlMs: number;
+  /** How long an expired read may still be served (STALE) when EMQX fails; ≤ ttlMs disables that. */
+  staleTtlMs: number;
+  metrics?: Metrics;
+}
+
+export function createBrokerTransport(options: BrokerTransportOptions): BrokerTransport {
+  const { deploymentId, call, cache, slots } = options;
+  return {
+    async send(request) {
+      if (request.method !== 'GET') {
+        const reply = await slots.run(() => call(request));
+        return { ...reply, freshness: { source: 'UPSTREAM', fetchedAt: Date.now() } };
+      }
+      const key = brokerCacheKey(deploymentId, request.domain, request.path.path, request.query);
+      const read = await cache.read(key, {
+        ttlMs: options.ttlMs,
+        staleTtlMs: Math.max(options.staleTtlMs, options.ttlMs),
+        schema: replySchema,
+        fetch: () => slots.run(() => call(request)),
+        refreshInBackground: false,
+      });
+      options.metrics?.cacheReads.inc({ kind: `broker:${request.domain}`, source: read.source });
+      return { ...read.value, freshness: { source: read.source, fetchedAt: read.fetchedAt } };
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type { BrokerApi, BrokerTransport } from '../api.ts';
+import { v4Bans } from './bans.ts';
+import { v4Clients } from './clients.ts';
+import { v4Cluster } from './cluster.ts';
+import { v4Extras } from './extras.ts';
+import { v4Rules } from './rules.ts';
+import { v4Subscriptions } from './subscriptions.ts';
+import { v4Writes } from './writes/index.ts';
+
+/** The EMQX v4 adapter (`/api/v4`): one translation module per domain, composed here. */
+export function createV4Broker(deploymentId: string, transport: BrokerTransport): BrokerApi {
+  return {
+    deploymentId,
+    version: 'v4',
+    ...v4Clients(transport),
+    ...v4Subscriptions(transport),
+    ...v4Rules(transport),
+    ...v4Bans(transport),
+    ...v4Cluster(transport),
+    ...v4Extras(transport),
+    ...v4Writes(transport),
+  };
+}

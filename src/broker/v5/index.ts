@@ -1,0 +1,25 @@
+import type { BrokerApi, BrokerTransport } from '../api.ts';
+import { v5Bans } from './bans.ts';
+import { v5Clients } from './clients.ts';
+import { v5Cluster } from './cluster.ts';
+import { v5Extras } from './extras.ts';
+import { v5Retained } from './retained.ts';
+import { v5Rules } from './rules.ts';
+import { v5Subscriptions } from './subscriptions.ts';
+import { v5Writes } from './writes/index.ts';
+
+/** The EMQX v5 adapter (`/api/v5`): one translation module per domain, composed here. */
+export function createV5Broker(deploymentId: string, transport: BrokerTransport): BrokerApi {
+  return {
+    deploymentId,
+    version: 'v5',
+    ...v5Clients(transport),
+    ...v5Subscriptions(transport),
+    ...v5Retained(transport),
+    ...v5Rules(transport),
+    ...v5Bans(transport),
+    ...v5Cluster(transport),
+    ...v5Extras(transport),
+    ...v5Writes(transport),
+  };
+}

@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { NotSupportedError } from '../errors.ts';
+import type { BrokerTransport } from './api.ts';
+import { type BrokerDomain, type BrokerPath, parseBody } from './call.ts';
+import type { Ban, BanKind, BrokerFreshness, BrokerVersion, Page, PageRequest } from './model.ts';
+
+/** Translation helpers both adapters share: page meta, shared-subscription topics, times, numbers. */
+
+/** `meta` of a paged list: v4 and v5 use the same names; `count` is -1 (v4) or absent (v5) when unknown. */
+export const pageMetaSchema = z
+  .object({
+    page: z.number().optional(),
+    limit: z.number().optional(),
+    count: z.number().optional(),
+    hasnext: z.boolean().optional(),
+  })
+  .optional();
+
+export type PageMeta = z.infer<typeof pageMetaSchema>;
+
+/** `hasnext` when sent; else from a real count; else a full page means there may be more. */
+export function toPage<T>(
+  items: T[],
+  meta: PageMeta,
+  request: PageRequest,
+  freshness: BrokerFreshness,
+): Page<T> {
+  const count = meta?.count !== undefined && meta.count >= 0 ? meta.count : null;
+  const hasNext =
+    meta?.hasnext ?? (count !== null ? request.page * request.limit < count : items.length >= request.limit);
+  return { items, totalCount: count, hasNext, freshness };
+}
+
+/** `$share/<group>/<topic>` → group and topic; any other topic has no group. */
+export function splitShare(raw: string): { topic: string; shareGroup: string | null } {
+  const match = raw.match(/^\$share\/([^/]+)\/(.+)$/);
+  return match
+    ? { shareGroup: match[1] as string, topic: match[2] as string }
+    : { topic: raw, shareGroup: null };
+}
+
+export const notSupported = (what: string, version: BrokerVersion) => async (): Promise<never> => {
+  throw new NotSupportedError(what, version);
+};
+
+/** An epoch in seconds, milliseconds or microseconds (told apart by size) → ISO 8601. */
+export function epochToIso(value: number): string {
+  const ms = value > 1e14 ? value / 1000 : value > 1e11 ? value : value * 1000;
+  return new Date(Math.round(ms)).toISOString();
+}
+
+/** Any EMQX time (RFC 3339 with offset, v4 `YYYY-MM-DD HH:mm:ss` UTC, epoch) → ISO 8601 UTC, or null. */
+export const isoTime = z
+  .union([z.string(), z.number()])
+  .nullish()
+  .transform((value): string | null => {
+    if (value === null || value === undefined || value === 'infinity' || value === 'undefined') return null;
+    if (typeof value === 'number') return epochToIso(value);
+    const zoneless = value.match(/^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})$/);
+    const parsed = Date.parse(zoneless ? `${zoneless[1]}T${zoneless[2]}Z` : value);
+    return Number.isNaN(parsed) ? null : new Date(parsed).toISOString();
+  });
+
+/** A count that EMQX may send as a number, or as `"infinity"` / a string for `*_max` keys. */
+export const count = z
+  .union([z.number(), z.string()])
+  .nullish()
+  .transform((value) => (typeof value === 'number' ? value : null));
+
+/** A flat map of numeric counters; non-numeric values (`node`) are dropped. */
+export function numericOnly(record: Record<string, unknown>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, value] of Object.entries(record)) if (typeof value === 'number') out[key] = value;
+  return out;
+}
+
+/** Cluster-wide keys that every node reports in full: summing them would multiply them. */
+const CLUSTER_WIDE = /^(topics|retained|routes|suboptions|subscribers|durable_subscriptions)\./;
+
+/** Adds per-node counters into one cluster view (`*.max` and cluster-wide keys take the largest). */
+export function sumCounters(nodes: Array<Record<string, number>>): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const counters of nodes) {
+    for (const [key, value] of Object.entries(counters)) {
+      const useMax = key.endsWith('.max') || CLUSTER_WIDE.test(key);
+      total[key] = useMax ? Math.max(total[key] ?? 0, value) : (total[key] ?? 0) + value;
+    }
+  }
+  return total;
+}
+
+/** Builds a query from optional values, skipping null and undefined. */
+export function queryOf(
+  values: Record<string, string | number | boolean | null | undefined>,
+): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(values)) if (value != null) params.set(key, String(value));
+  return params;
+}
+
+/** A ban on the wire (v4 and v5 share the shape; `as` values and time units differ, `isoTime` takes both). */
+export const banWireSchema = (kindByAs: Record<string, BanKind>) =>
+  z
+    .object({
+      as: z.string().refine((as) => as in kindByAs, 'unknown ban kind'),
+      who: z.string(),
+      by: z.string().nullish(),
+      reason: z.string().nullish(),
+      at: isoTime,
+      until: isoTime,
+    })
+    .transform(
+      (b): Ban => ({
+        kind: kindByAs[b.as] as BanKind,
+        who: b.who,
+        by: b.by ?? null,
+        reason: b.reason || null,
+        at: b.at,
+        until: b.until,
+      }),
+    );
+
+/** A list read: the route and its filters; the page parameters are added by the version's `listPage`. */
+export interface ListRead {
+  domain: BrokerDomain;
+  path: BrokerPath;
+  query?: URLSearchParams;
+}
+
+/** GETs one page of a list with the given page parameters, parses it and reads its meta. */
+export async function readPage<T>(
+  t: BrokerTransport,
+  read: ListRead,
+  paging: Array<[string, string]>,
+  schema: z.ZodType<{ data: T[]; meta?: PageMeta }>,
+  page: PageRequest,
+): Promise<Page<T>> {
+  const query = new URLSearchParams(read.query);
+  for (const [key, value] of paging) query.set(key, value);
+  const reply = await t.send({ domain: read.domain, method: 'GET', path: read.path, query });
+  const body = parseBody(schema, reply.body, read.path.route);
+  return toPage(body.data, body.meta, page, reply.freshness);
+}

@@ -1,0 +1,50 @@
+import type { BrokerResource } from '../../../broker/api.ts';
+import { brokerOf } from '../../../broker/request.ts';
+import { builder } from '../../builder.ts';
+import { DeploymentRef } from '../../deployments/deployment.ts';
+
+/**
+ * Integrations and runtime resources that only one version lists: v5 actions and connectors; v4 plugins,
+ * listeners and rule-engine resources. The other version answers NOT_SUPPORTED on that field alone.
+ */
+
+const BrokerResourceRef = builder.objectRef<BrokerResource>('BrokerResource').implement({
+  description: 'A v5 action or connector, or a v4 plugin, listener or rule-engine resource',
+  fields: (t) => ({
+    id: t.exposeString('id'),
+    name: t.exposeString('name', { nullable: true }),
+    type: t.exposeString('type', { nullable: true }),
+    status: t.exposeString('status', { nullable: true }),
+    enabled: t.exposeBoolean('enabled', { nullable: true }),
+    node: t.exposeString('node', { nullable: true }),
+    raw: t.field({ type: 'JSON', description: 'the object as EMQX sent it', resolve: (r) => r.raw }),
+  }),
+});
+
+type ListName = 'actions' | 'connectors' | 'plugins' | 'listeners' | 'resources';
+
+const DESCRIPTIONS: Record<ListName, string> = {
+  actions: 'v5 actions (data integration); NOT_SUPPORTED on v4',
+  connectors: 'v5 connectors; NOT_SUPPORTED on v4',
+  plugins: 'v4 plugins, per node; NOT_SUPPORTED on v5',
+  listeners: 'v4 listeners, per node; NOT_SUPPORTED on v5',
+  resources: 'v4 rule-engine resources; NOT_SUPPORTED on v5',
+};
+
+builder.objectFields(DeploymentRef, (t) => {
+  const list = (name: ListName) =>
+    t.field({
+      type: [BrokerResourceRef],
+      nullable: true,
+      authScopes: { viewer: true },
+      description: DESCRIPTIONS[name],
+      resolve: async (deployment, _, context) => (await brokerOf(context, deployment).api[name]()).value,
+    });
+  return {
+    actions: list('actions'),
+    connectors: list('connectors'),
+    plugins: list('plugins'),
+    listeners: list('listeners'),
+    resources: list('resources'),
+  };
+});
