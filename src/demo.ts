@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { parseConfig } from './config.ts';
 import { createGateway } from './gateway.ts';
 import { startDemoDevices } from './simulator/demo-devices.ts';
+import { simPortFromEnv } from './simulator/env.ts';
 import { createSimulator } from './simulator/index.ts';
 
 /**
@@ -11,8 +12,8 @@ import { createSimulator } from './simulator/index.ts';
 async function main() {
   const host = process.env.HOST ?? '127.0.0.1';
   const port = Number(process.env.PORT ?? 4000);
-  const sim = await createSimulator({ host: '127.0.0.1' });
-  const devices = startDemoDevices(sim.deployments());
+  const sim = await createSimulator({ host: '127.0.0.1', platformPort: simPortFromEnv(process.env, 0) });
+  const devices = startDemoDevices(() => sim.deployments());
 
   const tokens = {
     admin: `demo-admin-${randomBytes(18).toString('base64url')}`,
@@ -79,4 +80,7 @@ async function main() {
   process.once('SIGTERM', () => void stop());
 }
 
-void main();
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

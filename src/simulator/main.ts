@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { startDemoDevices } from './demo-devices.ts';
+import { simPortFromEnv } from './env.ts';
 import { createSimulator, type Simulator } from './index.ts';
 
 /** `npm run sim`: the EMQX Cloud simulator alone, for pointing a separately started gateway at it. */
@@ -9,16 +10,6 @@ const HOST = process.env.SIM_HOST || '127.0.0.1';
 /** Host name other machines use to reach this simulator (e.g. the compose service name). */
 const PUBLIC_HOST = process.env.SIM_PUBLIC_HOST || (HOST === '0.0.0.0' ? '127.0.0.1' : HOST);
 const DEFAULT_PORT = 8899;
-
-function platformPort(): number {
-  const raw = process.env.SIM_PORT;
-  if (raw === undefined || raw === '') return DEFAULT_PORT;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new Error(`SIM_PORT must be a port number (0-65535), got "${raw}"`);
-  }
-  return port;
-}
 
 function summary(sim: Simulator): string {
   const lines = [
@@ -71,8 +62,8 @@ function writeGatewayConfig(sim: Simulator, file: string) {
 }
 
 async function main(): Promise<void> {
-  const sim = await createSimulator({ platformPort: platformPort(), host: HOST });
-  const devices = startDemoDevices(sim.deployments());
+  const sim = await createSimulator({ platformPort: simPortFromEnv(process.env, DEFAULT_PORT), host: HOST });
+  const devices = startDemoDevices(() => sim.deployments());
   console.log(summary(sim));
   console.log(`${devices.count()} simulated devices publish telemetry.`);
   if (process.env.SIM_GATEWAY_CONFIG) {

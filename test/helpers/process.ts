@@ -74,3 +74,44 @@ export async function spawnGateway(
     },
   };
 }
+
+/** A `npm run` entry point (`src/demo.ts`, `src/simulator/main.ts`) as its own process, its output collected. */
+export function runScript(script: string, env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const waiters: Array<() => void> = [];
+  const collect = (chunk: Buffer) => {
+    output.push(...chunk.toString().split('\n'));
+    for (const waiter of waiters) waiter();
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  return {
+    child,
+    output,
+    exited,
+    /** Resolves with the first output line matching `pattern`; rejects if the process exits first. */
+    line(pattern: RegExp): Promise<RegExpMatchArray> {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          for (const text of output) {
+            const match = text.match(pattern);
+            if (match) return resolve(match);
+          }
+        };
+        waiters.push(check);
+        check();
+        void exited.then((code) => reject(new Error(`${script} exited with ${code}:\n${output.join('\n')}`)));
+      });
+    },
+    async stop(): Promise<number | null> {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
