@@ -47,7 +47,8 @@ function startServer() {
   return { server, requested };
 }
 
-describe.skipIf(browserUnavailable)('self-hosted GraphiQL page in Chromium', () => {
+// Parsing the ~5 MB editor bundle takes Chromium seconds, and far longer on a busy machine.
+describe.skipIf(browserUnavailable)('self-hosted GraphiQL page in Chromium', { timeout: 120_000 }, () => {
   let server: Server;
   let requested: string[];
   let browser: TestBrowser;
