@@ -9,6 +9,7 @@ import { clientQueueRoutes } from './routes/client-queues.ts';
 import { clientSubscriptionRoutes } from './routes/client-subscriptions.ts';
 import { clientRoutes } from './routes/clients.ts';
 import { actionAndConnectorRoutes } from './routes/integrations.ts';
+import { listenerRoutes } from './routes/listeners.ts';
 import { nodeRoutes } from './routes/nodes.ts';
 import { publishRoutes } from './routes/publish.ts';
 import { retainerRoutes } from './routes/retainer.ts';
@@ -47,6 +48,7 @@ export function createV5Api(core: BrokerCore, options: V5ApiOptions): SimHandler
       ...ruleTestRoutes(core, now),
       ...ruleEventRoutes(),
       ...nodeRoutes(core),
+      ...listenerRoutes(core),
       ...alarmRoutes(core, now),
       ...authnUserRoutes(core),
       ...authzRuleRoutes(core),

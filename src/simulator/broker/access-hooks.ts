@@ -1,7 +1,16 @@
 import type { Client as AedesClient, AedesOptions, AuthenticateError, Subscription } from 'aedes';
+import type { AuthzRequest } from './authz.ts';
+import { createQos0Watch, deliveryQos, type Qos0Watch, trackInflight } from './inflight.ts';
 import { countDelivery, countInboundPackets } from './packet-counters.ts';
 import { emptyCounters, socketOf } from './session.ts';
-import { attachOrigin, type CoreState, DENIED_TOPIC, normalizeIp, rememberAuthz } from './state.ts';
+import {
+  attachOrigin,
+  type CoreState,
+  cachedAuthz,
+  DENIED_TOPIC,
+  normalizeIp,
+  rememberAuthz,
+} from './state.ts';
 import { parseShared } from './topic.ts';
 import type { Qos } from './types.ts';
 
@@ -54,6 +63,26 @@ function authenticateHook(state: CoreState): Hooks['authenticate'] {
   };
 }
 
+function evaluate(
+  state: CoreState,
+  client: AedesClient,
+  request: Omit<AuthzRequest, 'clientId' | 'username'>,
+) {
+  state.metrics.inc('client.authorize');
+  if (isSuperuser(state, client)) {
+    state.metrics.inc('authorization.superuser');
+    return 'allow';
+  }
+  const { decision, matched } = state.authz.check({
+    ...request,
+    clientId: client.id,
+    username: usernameOf(state, client),
+  });
+  state.metrics.inc(matched ? `authorization.matched.${decision}` : 'authorization.nomatch');
+  return decision;
+}
+
+/** `emqx_access_control:authorize/3`: the client's cache first, then the superuser flag and the rules. */
 function decide(
   state: CoreState,
   client: AedesClient,
@@ -62,27 +91,18 @@ function decide(
   qos: Qos,
   retain: boolean,
 ) {
-  state.metrics.inc('client.authorize');
-  if (isSuperuser(state, client)) {
-    state.metrics.inc('authorization.superuser');
-    return 'allow';
-  }
-  const { decision, matched } = state.authz.check({
-    clientId: client.id,
-    username: usernameOf(state, client),
-    action,
-    topic,
-    qos,
-    retain,
-  });
-  state.metrics.inc(matched ? `authorization.matched.${decision}` : 'authorization.nomatch');
+  const cached = cachedAuthz(state, client.id, action, topic);
+  if (cached) state.metrics.inc('authorization.cache_hit');
+  const decision = cached?.result ?? evaluate(state, client, { action, topic, qos, retain });
   state.metrics.inc(decision === 'allow' ? 'authorization.allow' : 'authorization.deny');
-  rememberAuthz(state, client.id, { access: action, result: decision, topic, updatedTime: state.now() });
+  if (!cached)
+    rememberAuthz(state, client.id, { access: action, result: decision, topic, updatedTime: state.now() });
   return decision;
 }
 
-function preConnectHook(state: CoreState): Hooks['preConnect'] {
+function preConnectHook(state: CoreState, qos0: Qos0Watch): Hooks['preConnect'] {
   return (client, packet, callback) => {
+    qos0.watch(client);
     const counters = emptyCounters();
     state.pending.set(client, {
       username: packet.username ?? null,
@@ -134,14 +154,16 @@ function authorizeSubscribeHook(state: CoreState): Hooks['authorizeSubscribe'] {
 
 /** The aedes hooks that enforce bans, built-in authentication and built-in authorization. */
 export function createAccessHooks(state: CoreState): Hooks {
+  const qos0 = createQos0Watch();
   return {
-    preConnect: preConnectHook(state),
+    preConnect: preConnectHook(state, qos0),
     authenticate: authenticateHook(state),
     authorizePublish: authorizePublishHook(state),
     authorizeSubscribe: authorizeSubscribeHook(state),
     authorizeForward(client, packet) {
-      countDelivery(state, client, packet.qos as Qos);
-      return packet;
+      const qos = deliveryQos(client, packet, qos0.has(client));
+      countDelivery(state, client, qos);
+      return qos === 0 ? packet : trackInflight(state, client, packet, qos);
     },
   };
 }

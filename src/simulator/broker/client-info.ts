@@ -28,7 +28,7 @@ export function toClientInfo(record: SessionRecord, node: string): MqttClientInf
     disconnectedAt: record.disconnectedAt,
     subscriptionsCnt: record.subscriptions.size,
     subscriptionsMax: 'infinity',
-    inflightCnt: record.inflight,
+    inflightCnt: record.inflight.size,
     inflightMax: LIMITS.inflightMax,
     awaitingRelCnt: 0,
     awaitingRelMax: LIMITS.awaitingRelMax,

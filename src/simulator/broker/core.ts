@@ -223,6 +223,12 @@ export class BrokerCore {
     return messaging.queuedMessages(this.#state, this.#persistence, clientId);
   }
 
+  /** QoS 1/2 deliveries the client has not acknowledged; undefined when the session does not exist. */
+  inflightMessages(clientId: string): messaging.QueuedMessage[] | undefined {
+    if (!this.#state.sessions.has(clientId)) return undefined;
+    return messaging.inflightMessages(this.#state, clientId);
+  }
+
   /** Recent authorization decisions of a connected client, newest first; undefined when not connected. */
   authzCache(clientId: string): AuthzCacheEntry[] | undefined {
     if (!this.#state.sessions.get(clientId)?.connection) return undefined;

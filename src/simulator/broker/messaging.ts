@@ -93,16 +93,32 @@ export async function deleteRetained(
   return true;
 }
 
-/** Messages aedes holds for a session (offline queue for persistent sessions), oldest first. */
+/**
+ * Messages aedes holds for a persistent session and has not written yet, oldest first (those written and
+ * awaiting an acknowledgement are inflight, not queued).
+ */
 export async function queuedMessages(
   state: CoreState,
   persistence: BrokerPersistence,
   clientId: string,
 ): Promise<QueuedMessage[]> {
+  const inflight = state.sessions.get(clientId)?.inflight;
   const packets = await readAll<StoredPacket>(persistence.outgoingStream({ id: clientId }));
   // Nanosecond insertion times must be unique: they are the cursor positions of `mqueue_messages`.
-  return packets.map((packet, index) => {
-    const retained = toRetained(state, packet);
-    return { ...retained, insertedAt: `${BigInt(retained.publishAt) * 1_000_000n + BigInt(index)}` };
+  return packets
+    .filter((packet) => packet.messageId === undefined || !inflight?.has(packet.messageId))
+    .map((packet, index) => {
+      const retained = toRetained(state, packet);
+      return { ...retained, insertedAt: `${BigInt(retained.publishAt) * 1_000_000n + BigInt(index)}` };
+    });
+}
+
+/** Deliveries written to a connected client and not acknowledged yet, oldest first. */
+export function inflightMessages(state: CoreState, clientId: string): QueuedMessage[] {
+  const entries = [...(state.sessions.get(clientId)?.inflight.values() ?? [])];
+  return entries.map((entry) => {
+    const payload = Buffer.from(entry.packet.payload);
+    const packet = { ...entry.packet, cmd: 'publish' as const, payload, qos: entry.qos, retain: false };
+    return { ...toRetained(state, packet), insertedAt: entry.insertedAt };
   });
 }

@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { Client as AedesClient } from 'aedes';
+import { acknowledge } from './inflight.ts';
 import type { MetricName } from './metrics.ts';
 import type { CoreState } from './state.ts';
 import type { ClientCounters, Qos } from './types.ts';
@@ -7,6 +8,7 @@ import type { ClientCounters, Qos } from './types.ts';
 interface ParsedPacket {
   cmd: string;
   qos?: Qos;
+  messageId?: number;
 }
 
 /** The acknowledgement the broker writes for an inbound packet, if any. */
@@ -41,8 +43,7 @@ export function countInboundPackets(state: CoreState, client: AedesClient, count
     if (state.metrics.has(received)) state.metrics.inc(received);
     if (packet.cmd === 'publish') countPublish(state, counters, packet.qos ?? 0);
     if (packet.cmd === 'puback' || packet.cmd === 'pubcomp') {
-      const record = state.sessions.get(client.id);
-      if (record && record.inflight > 0) record.inflight--;
+      acknowledge(state, client, packet.cmd, packet.messageId ?? 0);
       state.metrics.inc('messages.acked');
     }
     const reply = REPLY[packet.cmd];
@@ -66,7 +67,6 @@ export function countDelivery(state: CoreState, client: AedesClient, qos: Qos): 
     record.counters.sendPkt++;
     record.counters.sendCnt++;
     record.counters[`sendMsgQos${qos}`]++;
-    if (qos > 0) record.inflight++;
   }
   state.metrics.inc('messages.sent');
   state.metrics.inc('messages.delivered');

@@ -32,7 +32,8 @@ function openSession(state: CoreState, client: AedesClient): SessionRecord | und
     subscriptions: resumed ? previous.subscriptions : new Map(),
     counters: pending.counters,
     socket,
-    inflight: 0,
+    inflight: new Map(),
+    inflightSeq: 0,
     mqueueLen: 0,
     discardOnClose: false,
   };
@@ -48,11 +49,12 @@ function closeSession(state: CoreState, persistence: () => BrokerPersistence, cl
   state.closedBytes.written += socket.bytesWritten ?? 0;
   record.connection = null;
   record.disconnectedAt = state.now();
-  record.inflight = 0;
+  record.inflight.clear();
+  // The cache lives in the connection's process: it goes with the connection, even when the session stays.
+  state.authzCache.delete(client.id);
   state.metrics.inc('client.disconnected');
   if (record.cleanStart || record.discardOnClose || record.expiryInterval === 0) {
     state.sessions.delete(client.id);
-    state.authzCache.delete(client.id);
     state.metrics.inc(record.discardOnClose ? 'session.discarded' : 'session.terminated');
     void persistence().cleanSubscriptions({ id: client.id });
   }

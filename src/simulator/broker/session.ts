@@ -1,4 +1,5 @@
 import type { Client as AedesClient } from 'aedes';
+import type { InflightEntry } from './inflight.ts';
 import type { ClientCounters, Qos } from './types.ts';
 
 /** EMQX's `mqtt.session_expiry_interval` default, applied to MQTT 3.1.1 `clean_session = false`. */
@@ -45,7 +46,10 @@ export interface SessionRecord {
   counters: ClientCounters;
   /** The latest connection's socket; Node keeps its byte counts after it closes. */
   socket: SocketLike;
-  inflight: number;
+  /** Unacknowledged QoS 1/2 deliveries of the live connection, by packet identifier. */
+  inflight: Map<number, InflightEntry>;
+  /** Tie-breaker for `inserted_at` of deliveries within one millisecond. */
+  inflightSeq: number;
   /** QoS 1/2 messages aedes queued for this session while it was disconnected. */
   mqueueLen: number;
   /** Set by a kick: the session ends with the connection even when persistent. */

@@ -78,7 +78,23 @@ export function liveConnections(state: CoreState): number {
   return count;
 }
 
+/** EMQX's defaults: `authorization.cache.max_size = 32`, `ttl = 1m` (v4 `acl_cache_max_size`, `acl_cache_ttl`). */
 const AUTHZ_CACHE_MAX = 32;
+export const AUTHZ_CACHE_TTL_MS = 60_000;
+
+/**
+ * A decision still in the client's cache: EMQX answers from it without looking at the rules again, so a rule
+ * change reaches a connected client only when the entry expires or the cache is cleared.
+ */
+export function cachedAuthz(
+  state: CoreState,
+  clientId: string,
+  access: AuthzCacheEntry['access'],
+  topic: string,
+): AuthzCacheEntry | undefined {
+  const entry = state.authzCache.get(clientId)?.find((e) => e.access === access && e.topic === topic);
+  return entry && state.now() - entry.updatedTime < AUTHZ_CACHE_TTL_MS ? entry : undefined;
+}
 
 export function rememberAuthz(state: CoreState, clientId: string, entry: AuthzCacheEntry): void {
   const entries = (state.authzCache.get(clientId) ?? []).filter(

@@ -46,10 +46,8 @@ async function listQueue(core: BrokerCore, kind: 'mqueue' | 'inflight', { params
   const budget = byteBudget(first(query, 'max_payload_bytes'));
   if (position !== 'none' && !(kind === 'mqueue' ? /^\d+_(\d+|infinity)$/ : /^\d+$/).test(position))
     throw positionInvalid();
-  const queued =
-    kind === 'mqueue'
-      ? await core.mqueueMessages(params.clientid ?? '')
-      : core.getClient(params.clientid ?? '') && [];
+  const clientId = params.clientid ?? '';
+  const queued = kind === 'mqueue' ? await core.mqueueMessages(clientId) : core.inflightMessages(clientId);
   if (!queued) throw clientNotFound();
   const after =
     position === 'none'

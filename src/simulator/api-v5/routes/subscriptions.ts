@@ -34,6 +34,12 @@ function subscriptionChecks(query: URLSearchParams): { checks: Check[]; fuzzy: b
   return { checks, fuzzy: matchTopic !== undefined };
 }
 
+/** The `emqx_route` table: one row per distinct filter subscribed on the node (shared ones without `$share`). */
+function routeTable(core: BrokerCore): { topic: string; node: string }[] {
+  const filters = new Set(core.listSubscriptions().map((s) => parseShared(s.topic).filter));
+  return [...filters].map((topic) => ({ topic, node: core.nodeName }));
+}
+
 /** `/subscriptions` (every session's subscriptions) and `/topics` (the routing table). */
 export function subscriptionRoutes(core: BrokerCore): Route[] {
   return [
@@ -57,10 +63,18 @@ export function subscriptionRoutes(core: BrokerCore): Route[] {
           const page = pageParams(query);
           checkNode(query, core.nodeName);
           const topic = first(query, 'topic');
-          const routes = [...new Set(core.listSubscriptions().map((s) => parseShared(s.topic).filter))]
-            .filter((t) => topic === undefined || t === topic)
-            .map((t) => ({ topic: t, node: core.nodeName }));
+          const routes = routeTable(core).filter((r) => topic === undefined || r.topic === topic);
           return ok(queryPage(routes, page, true));
+        },
+      },
+    },
+    {
+      path: '/topics/{topic}',
+      methods: {
+        GET: ({ params }) => {
+          const routes = routeTable(core).filter((r) => r.topic === params.topic);
+          if (routes.length === 0) throw new ApiError(404, 'TOPIC_NOT_FOUND', 'Topic not found');
+          return ok(routes);
         },
       },
     },
