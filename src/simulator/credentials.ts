@@ -22,6 +22,15 @@ export const generatePlatformCredentials = (): PlatformCredentials => ({
 /** A deployment's App ID / App Secret (EMQX v5 calls them api_key / secret_key). */
 export const generateAppCredentials = () => ({ appId: hex(8), appSecret: randomToken(32) });
 
+/**
+ * The MQTT user a gateway reads live data with. Its authorization rule allows subscribing to `$SYS/#`, as an
+ * EMQX Cloud user grants it in the console's access control.
+ */
+export const generateGatewayMqttUser = (): MqttUser => ({
+  username: 'cloud-gateway',
+  password: randomToken(24),
+});
+
 /** Two or three device users with random passwords. */
 export function generateMqttUsers(): MqttUser[] {
   const names = ['sensor-01', 'sensor-02', 'gateway-01'].slice(0, 2 + randomInt(2));

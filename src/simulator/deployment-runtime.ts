@@ -12,6 +12,7 @@ export interface BrokerFactoryOptions {
   appSecret: string;
   serverless?: boolean;
   mqttUsers?: MqttUser[];
+  gatewayMqttUser?: MqttUser;
   nodeName?: string;
   now?: () => number;
 }
@@ -35,6 +36,8 @@ export interface DeploymentRuntime {
   readonly appId: string;
   readonly appSecret: string;
   readonly mqttUsers: MqttUser[];
+  /** The user a gateway subscribes with (including `$SYS/#`); null when the broker was built without one. */
+  readonly gatewayMqttUser: MqttUser | null;
   /** Starts the broker then opens the API, or cuts the API then stops the broker; no-op when already so. */
   setRunning(running: boolean): Promise<void>;
   close(): Promise<void>;
@@ -74,6 +77,7 @@ export async function createDeploymentRuntime(options: DeploymentRuntimeOptions)
     appId: brokerOptions.appId,
     appSecret: brokerOptions.appSecret,
     mqttUsers: brokerOptions.mqttUsers ?? [],
+    gatewayMqttUser: brokerOptions.gatewayMqttUser ?? null,
     setRunning(next) {
       settled = settled.catch(() => {}).then(() => apply(next));
       return settled;
@@ -92,6 +96,7 @@ export async function createDeploymentRuntime(options: DeploymentRuntimeOptions)
 export interface DeploymentFleetOptions extends Omit<DeploymentRuntimeOptions, 'broker'> {
   generateCredentials: () => { appId: string; appSecret: string };
   generateMqttUsers: () => MqttUser[];
+  generateGatewayMqttUser: () => MqttUser;
 }
 
 /** Given credentials for one deployment; whatever is missing is generated. */
@@ -102,6 +107,7 @@ export interface DeploymentSpec {
   appId?: string;
   appSecret?: string;
   mqttUsers?: MqttUser[];
+  gatewayMqttUser?: MqttUser;
 }
 
 /** Every deployment's runtime, by ID. */
@@ -113,7 +119,7 @@ export interface DeploymentFleet {
 }
 
 export function createDeploymentFleet(options: DeploymentFleetOptions): DeploymentFleet {
-  const { generateCredentials, generateMqttUsers, ...shared } = options;
+  const { generateCredentials, generateMqttUsers, generateGatewayMqttUser, ...shared } = options;
   const runtimes = new Map<string, DeploymentRuntime>();
   let closed = false;
   return {
@@ -126,6 +132,7 @@ export function createDeploymentFleet(options: DeploymentFleetOptions): Deployme
         ...(given ?? generateCredentials()),
         serverless: spec.serverless,
         mqttUsers: spec.mqttUsers ?? generateMqttUsers(),
+        gatewayMqttUser: spec.gatewayMqttUser ?? generateGatewayMqttUser(),
         ...(shared.now === undefined ? {} : { now: shared.now }),
       };
       const runtime = await createDeploymentRuntime({ ...shared, broker });

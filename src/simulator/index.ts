@@ -1,4 +1,9 @@
-import { generateAppCredentials, generateMqttUsers, generatePlatformCredentials } from './credentials.ts';
+import {
+  generateAppCredentials,
+  generateGatewayMqttUser,
+  generateMqttUsers,
+  generatePlatformCredentials,
+} from './credentials.ts';
 import {
   type BrokerFactory,
   createDeploymentFleet,
@@ -58,7 +63,15 @@ function describe(record: DeploymentRecord, runtime: DeploymentRuntime): SimDepl
     appId: runtime.appId,
     appSecret: runtime.appSecret,
     mqttPort: () => runtime.broker.mqttPort(),
+    mqttUrl: () => {
+      const port = runtime.broker.mqttPort();
+      return port === null ? null : `mqtt://127.0.0.1:${port}`;
+    },
     mqttUsers: runtime.mqttUsers.map((user) => ({ ...user })),
+    gatewayMqttUser: runtime.gatewayMqttUser && { ...runtime.gatewayMqttUser },
+    mqttConnections: (username) => runtime.broker.mqttConnections(username),
+    raiseAlarm: (name, message, details) => runtime.broker.raiseAlarm(name, message, details),
+    clearAlarm: (name) => runtime.broker.clearAlarm(name),
   };
 }
 
@@ -73,6 +86,7 @@ async function startFleet(
     brokerFactory: options.brokerFactory ?? (await defaultBrokerFactory()),
     generateCredentials: generateAppCredentials,
     generateMqttUsers,
+    generateGatewayMqttUser,
   });
   try {
     await Promise.all(

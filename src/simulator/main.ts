@@ -28,6 +28,11 @@ function summary(sim: Simulator): string {
       `    App secret  ${deployment.appSecret}`,
       `    MQTT        ${mqtt === null ? 'not listening (deployment not running)' : `mqtt://${HOST}:${mqtt}`}`,
       ...deployment.mqttUsers.map((user) => `    device      ${user.username} / ${user.password}`),
+      ...(deployment.gatewayMqttUser
+        ? [
+            `    gateway     ${deployment.gatewayMqttUser.username} / ${deployment.gatewayMqttUser.password} ($SYS/# allowed)`,
+          ]
+        : []),
       '',
     );
   }

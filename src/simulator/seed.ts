@@ -26,6 +26,8 @@ export interface SeedDeployment {
   appId?: string;
   appSecret?: string;
   mqttUsers?: MqttUser[];
+  /** The gateway's MQTT user, allowed to subscribe to `$SYS/#`. @default generated */
+  gatewayMqttUser?: MqttUser;
 }
 
 export interface SimSeed {

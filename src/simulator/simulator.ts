@@ -39,7 +39,18 @@ export interface SimDeploymentInfo {
   appSecret: string;
   /** The broker's MQTT TCP port while it runs, else null. */
   mqttPort(): number | null;
+  /** `mqtt://127.0.0.1:PORT` while the broker runs, else null. */
+  mqttUrl(): string | null;
+  /** Device users of the built-in authentication. */
   mqttUsers: MqttUser[];
+  /** The user a gateway reads live data with: it may subscribe to `$SYS/#`. */
+  gatewayMqttUser: MqttUser | null;
+  /** Live MQTT connections to this broker, or only those of one username. */
+  mqttConnections(username?: string): number;
+  /** Raises an alarm as EMQX's monitors do (no-op while one of that name is active); publishes `alarms/activate`. */
+  raiseAlarm(name: string, message: string, details?: Record<string, unknown>): void;
+  /** Clears an active alarm; publishes `alarms/deactivate`. */
+  clearAlarm(name: string): void;
 }
 
 export interface Simulator {

@@ -61,6 +61,12 @@ export interface SimBroker {
   readonly api: SimHandler;
   /** The MQTT TCP port while running, else null. */
   mqttPort(): number | null;
+  /** Live MQTT connections, or only those of one username. */
+  mqttConnections(username?: string): number;
+  /** Raises an alarm (publishing `$SYS/brokers/<node>/alarms/activate` while running). */
+  raiseAlarm(name: string, message: string, details?: Record<string, unknown>): void;
+  /** Clears an active alarm (publishing `.../alarms/deactivate` while running). */
+  clearAlarm(name: string): void;
   /** Opens the MQTT listener (on its previous port when restarted, if free). */
   start(): Promise<void>;
   /** Disconnects every client and closes the MQTT listener. State (bans, rules, retained) is kept. */

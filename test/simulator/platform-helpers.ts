@@ -13,6 +13,9 @@ export function createStubBrokers() {
     version: options.version,
     api: () => json(404, { code: 'NOT_FOUND', message: 'Request Path Not Found' }),
     mqttPort: () => (running.get(options.deploymentId) ? 1883 : null),
+    mqttConnections: () => 0,
+    raiseAlarm() {},
+    clearAlarm() {},
     async start() {
       running.set(options.deploymentId, true);
     },

@@ -11,6 +11,7 @@ import {
   normalizeIp,
   rememberAuthz,
 } from './state.ts';
+import { isEmqxSystemTopic } from './system-messages.ts';
 import { parseShared } from './topic.ts';
 import type { Qos } from './types.ts';
 
@@ -59,9 +60,26 @@ function authenticateHook(state: CoreState): Hooks['authenticate'] {
       verdict.result === 'anonymous' ? 'authentication.success.anonymous' : 'authentication.success',
     );
     if (verdict.result === 'anonymous') state.metrics.inc('client.auth.anonymous');
+    markTakeover(state, client);
     done(null, true);
   };
 }
+
+/** A second connection with a live session's client ID closes the first: `discarded` when it starts clean. */
+function markTakeover(state: CoreState, client: AedesClient): void {
+  const previous = state.sessions.get(client.id)?.connection;
+  if (!previous || previous === client) return;
+  const clean = state.pending.get(client)?.clean ?? true;
+  state.disconnectReasons.set(previous, clean ? 'discarded' : 'takenover');
+}
+
+/**
+ * The last rule of EMQX's default `acl.conf`, `{deny, all, subscribe, ["$SYS/#", ...]}`: a `$SYS/` filter
+ * needs a rule of the client's own that allows it (or a superuser); a filter starting with a wildcard never
+ * matches a `$` topic, so it needs none.
+ */
+const needsExplicitGrant = (action: 'publish' | 'subscribe', topic: string) =>
+  action === 'subscribe' && topic.startsWith('$SYS/');
 
 function evaluate(
   state: CoreState,
@@ -73,11 +91,15 @@ function evaluate(
     state.metrics.inc('authorization.superuser');
     return 'allow';
   }
-  const { decision, matched } = state.authz.check({
+  const checked = state.authz.check({
     ...request,
     clientId: client.id,
     username: usernameOf(state, client),
   });
+  const { decision, matched } =
+    checked.matched || !needsExplicitGrant(request.action, request.topic)
+      ? checked
+      : { decision: 'deny' as const, matched: true };
   state.metrics.inc(matched ? `authorization.matched.${decision}` : 'authorization.nomatch');
   return decision;
 }
@@ -160,7 +182,9 @@ export function createAccessHooks(state: CoreState): Hooks {
     authenticate: authenticateHook(state),
     authorizePublish: authorizePublishHook(state),
     authorizeSubscribe: authorizeSubscribeHook(state),
+    // aedes announces itself under `$SYS/<aedes id>/`; EMQX has no such topics, so no client may see them.
     authorizeForward(client, packet) {
+      if (packet.topic.startsWith('$SYS/') && !isEmqxSystemTopic(packet.topic)) return null;
       const qos = deliveryQos(client, packet, qos0.has(client));
       countDelivery(state, client, qos);
       return qos === 0 ? packet : trackInflight(state, client, packet, qos);

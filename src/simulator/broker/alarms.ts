@@ -14,7 +14,10 @@ export interface AlarmStore {
   recordHistory(alarm: Alarm): void;
 }
 
-export function createAlarmStore(now: () => number): AlarmStore {
+/** Told of every activation and deactivation, as `emqx_alarm`'s `publish` action is. */
+export type AlarmListener = (operation: 'activate' | 'deactivate', alarm: Alarm) => void;
+
+export function createAlarmStore(now: () => number, listener: AlarmListener = () => {}): AlarmStore {
   const active = new Map<string, Alarm>();
   const history: Alarm[] = [];
   return {
@@ -22,13 +25,17 @@ export function createAlarmStore(now: () => number): AlarmStore {
     deactivated: () => [...history],
     activate(name, message, details = {}) {
       if (active.has(name)) return;
-      active.set(name, { name, message, details, activateAt: now(), deactivateAt: null });
+      const alarm = { name, message, details, activateAt: now(), deactivateAt: null };
+      active.set(name, alarm);
+      listener('activate', alarm);
     },
     deactivate(name) {
       const alarm = active.get(name);
       if (!alarm) return;
       active.delete(name);
-      history.unshift({ ...alarm, deactivateAt: now() });
+      const deactivated = { ...alarm, deactivateAt: now() };
+      history.unshift(deactivated);
+      listener('deactivate', deactivated);
     },
     clearDeactivated() {
       history.length = 0;

@@ -19,6 +19,7 @@ import { trackSessions } from './session-events.ts';
 import { type AuthzCacheEntry, type CoreState, createCoreState } from './state.ts';
 import { type BrokerStats, type GaugeName, observeStats } from './stats.ts';
 import * as subscribing from './subscribing.ts';
+import { createSystemMessages, type SystemMessages } from './system-messages.ts';
 import type {
   MqttClientInfo,
   PublishOutcome,
@@ -62,6 +63,7 @@ export class BrokerCore {
   readonly #metrics: BrokerMetrics;
   readonly #state: CoreState;
   readonly #node: NodeView;
+  readonly #system: SystemMessages;
   #persistence: BrokerPersistence = createBrokerPersistence();
   #listener: MqttListener | null = null;
   #lastPort: number | null = null;
@@ -74,7 +76,13 @@ export class BrokerCore {
     this.bans = createBanStore(now);
     this.authn = createAuthnStore();
     this.authz = createAuthzStore();
-    this.alarms = createAlarmStore(now);
+    this.#system = createSystemMessages({
+      version: options.version,
+      nodeName: options.nodeName,
+      now,
+      broker: () => this.#broker(),
+    });
+    this.alarms = createAlarmStore(now, (operation, alarm) => this.#system.alarm(operation, alarm));
     this.#metrics = createBrokerMetrics();
     const maxima = new Map<GaugeName, number>();
     this.#state = createCoreState({
@@ -110,7 +118,7 @@ export class BrokerCore {
     this.#persistence = persistence;
     const hooks = createAccessHooks(this.#state);
     this.#listener = await openMqttListener({ persistence, ...hooks }, this.#lastPort, (broker) => {
-      trackSessions(broker, this.#state, () => this.#persistence);
+      trackSessions(broker, this.#state, () => this.#persistence, this.#system);
       trackMessages(broker, this.#state);
     });
     this.#lastPort = this.#listener.port;
@@ -130,6 +138,15 @@ export class BrokerCore {
 
   mqttPort(): number | null {
     return this.#listener?.port ?? null;
+  }
+
+  /** Live MQTT connections (sessions with a connected client); `username` counts only that user's. */
+  mqttConnections(username?: string): number {
+    let count = 0;
+    for (const record of this.#state.sessions.values()) {
+      if (record.connection && (username === undefined || record.username === username)) count++;
+    }
+    return count;
   }
 
   isRunning(): boolean {

@@ -14,6 +14,8 @@ export interface SimBrokerOptions {
   serverless?: boolean;
   /** Seeds the built-in authentication database so devices connect with username/password. @default [] */
   mqttUsers?: { username: string; password: string }[];
+  /** A user allowed to subscribe to `$SYS/#` through a built-in authorization rule, for a gateway. */
+  gatewayMqttUser?: { username: string; password: string };
   /** @default `emqx@10.0.x.y`, derived from the deployment ID */
   nodeName?: string;
   /** @default Date.now */
@@ -39,6 +41,14 @@ function seedAlarmHistory(core: BrokerCore, now: number): void {
   });
 }
 
+/** What an EMQX Cloud user sets up for a gateway: an MQTT user and an access rule for `$SYS/#`. */
+function grantSystemTopics(core: BrokerCore, user: { username: string; password: string }): void {
+  core.authn.add(user.username, user.password, false);
+  core.authz.set({ kind: 'username', who: user.username }, [
+    { topic: '$SYS/#', permission: 'allow', action: 'subscribe', qos: [0, 1, 2], retain: 'all' },
+  ]);
+}
+
 /** A simulated deployment broker: a real MQTT broker plus its v4 or v5 management API. */
 export function createSimBroker(options: SimBrokerOptions): SimBroker {
   const now = options.now ?? Date.now;
@@ -48,6 +58,7 @@ export function createSimBroker(options: SimBrokerOptions): SimBroker {
     now,
   });
   for (const user of options.mqttUsers ?? []) core.authn.add(user.username, user.password, false);
+  if (options.gatewayMqttUser) grantSystemTopics(core, options.gatewayMqttUser);
   seedAlarmHistory(core, now());
   const api =
     options.version === 'v5'
@@ -57,6 +68,9 @@ export function createSimBroker(options: SimBrokerOptions): SimBroker {
     version: options.version,
     api,
     mqttPort: () => core.mqttPort(),
+    mqttConnections: (username) => core.mqttConnections(username),
+    raiseAlarm: (name, message, details) => core.alarms.activate(name, message, details),
+    clearAlarm: (name) => core.alarms.deactivate(name),
     start: () => core.start(),
     stop: () => core.stop(),
   };

@@ -1,6 +1,7 @@
 import type { RuleEvent } from './rules/types.ts';
 import type { SessionRecord } from './session.ts';
 import type { CoreState, MessageOrigin } from './state.ts';
+import type { DisconnectReason } from './system-payloads.ts';
 
 export interface PublishedMessage {
   topic: string;
@@ -44,6 +45,7 @@ export function clientEventColumns(
   state: CoreState,
   record: SessionRecord,
   kind: 'client_connected' | 'client_disconnected',
+  reason: DisconnectReason = 'normal',
 ): RuleEvent {
   const at = state.now();
   const common = {
@@ -69,6 +71,6 @@ export function clientEventColumns(
           mountpoint: 'undefined',
           conn_props: {},
         }
-      : { ...common, event: 'client.disconnected', reason: 'normal', disconnected_at: at, disconn_props: {} };
+      : { ...common, event: 'client.disconnected', reason, disconnected_at: at, disconn_props: {} };
   return { event: columns.event, source: `$events/${kind}`, columns };
 }

@@ -4,6 +4,7 @@ import type { BrokerPersistence } from './persistence.ts';
 import { clientEventColumns } from './rule-events.ts';
 import { PERSISTENT_SESSION_EXPIRY_S, type SessionRecord, socketOf } from './session.ts';
 import { type CoreState, liveConnections, normalizeIp } from './state.ts';
+import { disconnectReason, type SystemMessages } from './system-messages.ts';
 
 function openSession(state: CoreState, client: AedesClient): SessionRecord | undefined {
   const pending = state.pending.get(client);
@@ -102,20 +103,32 @@ function onUnsubscribe(state: CoreState, topics: string[], client: AedesClient):
 }
 
 /** Keeps the session table in step with aedes: connects, disconnects, (un)subscriptions, pings. */
-export function trackSessions(broker: Aedes, state: CoreState, persistence: () => BrokerPersistence): void {
+export function trackSessions(
+  broker: Aedes,
+  state: CoreState,
+  persistence: () => BrokerPersistence,
+  system: SystemMessages,
+): void {
   broker.on('client', (client) => {
     const record = openSession(state, client);
     state.metrics.inc('client.connected');
     checkConnectionQuota(state.alarms, liveConnections(state), state.connectionQuota);
     state.observe();
-    if (record) state.rules.process(clientEventColumns(state, record, 'client_connected'));
+    if (!record) return;
+    state.rules.process(clientEventColumns(state, record, 'client_connected'));
+    system.clientConnected(record, client);
   });
   broker.on('clientDisconnect', (client) => {
     const record = state.sessions.get(client.id);
+    // A connection that was taken over no longer owns the session: its end is not the session's.
+    if (!record || record.connection !== client) return;
+    const reason = disconnectReason(state.disconnectReasons, client);
     closeSession(state, persistence, client);
     checkConnectionQuota(state.alarms, liveConnections(state), state.connectionQuota);
-    if (record) state.rules.process(clientEventColumns(state, record, 'client_disconnected'));
+    state.rules.process(clientEventColumns(state, record, 'client_disconnected', reason));
+    system.clientDisconnected(record, client, reason);
   });
+  broker.on('keepaliveTimeout', (client) => state.disconnectReasons.set(client, 'keepalive_timeout'));
   broker.on('connackSent', (_packet, client) => {
     const counters = state.pending.get(client)?.counters;
     if (counters) {

@@ -7,6 +7,7 @@ import { createMessageIdGenerator } from './message-id.ts';
 import type { BrokerMetrics } from './metrics.ts';
 import type { RuleEngine } from './rules/engine.ts';
 import type { ConnectInfo, SessionRecord } from './session.ts';
+import type { DisconnectReason } from './system-payloads.ts';
 import { topicMatches } from './topic.ts';
 import type { ClientCounters } from './types.ts';
 
@@ -62,6 +63,8 @@ export interface CoreState {
   /** Socket bytes of connections that have closed (the live ones are read on demand). */
   closedBytes: { read: number; written: number };
   connectionQuota: number;
+  /** Why a connection is being closed, set by whoever closes it (kick, takeover, keepalive timeout). */
+  disconnectReasons: WeakMap<AedesClient, DisconnectReason>;
 }
 
 /** Sessions (live or waiting) holding a subscription that matches the topic. */
@@ -149,5 +152,6 @@ export function createCoreState(init: CoreStateInit): CoreState {
     authzCache: new Map(),
     nextMessageId: createMessageIdGenerator(init.now),
     closedBytes: { read: 0, written: 0 },
+    disconnectReasons: new WeakMap(),
   };
 }

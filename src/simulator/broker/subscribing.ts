@@ -100,6 +100,7 @@ export async function kick(
   const client = record.connection;
   if (client) {
     record.discardOnClose = true;
+    state.disconnectReasons.set(client, 'kicked');
     await new Promise<void>((resolve) => client.close(() => resolve()));
   }
   if (state.sessions.get(clientId) === record) {
