@@ -13,7 +13,7 @@ interface SubscriptionNode extends Subscription {
   deployment: Deployment;
 }
 
-const SubscriptionRef = builder.objectRef<SubscriptionNode>('Subscription').implement({
+const MqttSubscriptionRef = builder.objectRef<SubscriptionNode>('MqttSubscription').implement({
   description: 'A topic subscription of a client; a shared one has its group in shareGroup',
   fields: (t) => ({
     clientId: t.exposeString('clientId'),
@@ -35,7 +35,7 @@ const SubscriptionRef = builder.objectRef<SubscriptionNode>('Subscription').impl
 
 builder.objectField(MqttClientRef, 'subscriptions', (t) =>
   t.field({
-    type: [SubscriptionRef],
+    type: [MqttSubscriptionRef],
     nullable: true,
     description:
       "the client's subscriptions; the subscriptions of every client of a request are read in one batch",
@@ -62,7 +62,7 @@ const SubscriptionFilter = builder.inputType('SubscriptionFilter', {
 builder.objectFields(DeploymentRef, (t) => ({
   subscriptions: t.connection(
     {
-      type: SubscriptionRef,
+      type: MqttSubscriptionRef,
       nullable: true,
       authScopes: { viewer: true },
       args: { filter: t.arg({ type: SubscriptionFilter }) },
