@@ -23,13 +23,19 @@ export function writeConfigFile(document: unknown): string {
   return file;
 }
 
-/** Runs `node --import tsx src/server.ts` and collects its output; resolves with the exit code. */
-export function runServer(env: Record<string, string>): {
+/** How a test starts the gateway: from the sources through tsx (the default), or as the image does. */
+export const DEV_COMMAND = ['--import', 'tsx', 'src/server.ts'];
+
+/** Runs `node <args>` (default: the sources through tsx) and collects its output; resolves with the exit code. */
+export function runServer(
+  env: Record<string, string>,
+  args: string[] = DEV_COMMAND,
+): {
   child: ChildProcess;
   output: string[];
   exited: Promise<number | null>;
 } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -45,11 +51,12 @@ export function runServer(env: Record<string, string>): {
 export async function spawnGateway(
   configDocument: unknown,
   env: Record<string, string> = {},
+  args: string[] = DEV_COMMAND,
 ): Promise<GatewayProcess> {
-  const { child, output, exited } = runServer({
-    GATEWAY_CONFIG_FILE: writeConfigFile(configDocument),
-    ...env,
-  });
+  const { child, output, exited } = runServer(
+    { GATEWAY_CONFIG_FILE: writeConfigFile(configDocument), ...env },
+    args,
+  );
   const port = await new Promise<number>((resolve, reject) => {
     const onData = () => {
       for (const line of output) {
