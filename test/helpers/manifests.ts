@@ -35,7 +35,7 @@ export function loadManifests(): Manifest[] {
   return files.flatMap((file) =>
     parseAllDocuments(readFileSync(join(MANIFESTS_DIR, file), 'utf8')).map((document) => {
       if (document.errors.length > 0) throw new Error(`${file}: ${document.errors[0]?.message}`);
-      return { file, ...(document.toJS() as Omit<Manifest, 'file'>) };
+      return { file, ...document.toJS() } as Manifest;
     }),
   );
 }
