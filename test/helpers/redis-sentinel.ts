@@ -68,9 +68,12 @@ export async function startRedisSentinel(sentinelCount = 1): Promise<TestRedisSe
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const master = await launchOnFreePort((port) => toArgs({ port }));
+    const master = await launchOnFreePort((port) => toArgs({ port, dir }));
     children.push(master.child);
-    const replica = await launchOnFreePort((port) => toArgs({ port, replicaof: `127.0.0.1 ${master.port}` }));
+    // The replica's full sync writes an RDB file: into the temporary directory, not the working one.
+    const replica = await launchOnFreePort((port) =>
+      toArgs({ port, dir, replicaof: `127.0.0.1 ${master.port}` }),
+    );
     children.push(replica.child);
     const sentinels = [];
     for (let i = 0; i < sentinelCount; i++) {
