@@ -88,7 +88,7 @@ export class DeploymentNotRunningError extends ExpectedError {
 
 export class NotSupportedError extends ExpectedError {
   constructor(what: string, version: string) {
-    super('NOT_SUPPORTED', `${what} is not available on EMQX ${version} brokers`);
+    super('NOT_SUPPORTED', `${what}: not available on EMQX ${version} brokers`);
   }
 }
 

@@ -14,11 +14,11 @@ import type {
   Fetched,
   MqttClient,
   MqttClientField,
+  MqttSubscription,
   Page,
   PageRequest,
   RetainedMessage,
   Rule,
-  Subscription,
   SubscriptionQuery,
 } from './model.ts';
 import type { BrokerWriteApi } from './write-api.ts';
@@ -47,9 +47,9 @@ export interface BrokerReadApi {
    */
   getClients(clientIds: readonly string[]): Promise<Array<Fetched<MqttClient | null>>>;
   /** v4 `GET /subscriptions/{clientid}`, v5 `GET /clients/{clientid}/subscriptions`; null: unknown client (v5). */
-  clientSubscriptions(clientId: string): Promise<Fetched<Subscription[] | null>>;
+  clientSubscriptions(clientId: string): Promise<Fetched<MqttSubscription[] | null>>;
   /** v4/v5 `GET /subscriptions` (v4 `/nodes/{node}/subscriptions` for a node filter). */
-  listSubscriptions(query: SubscriptionQuery, page: PageRequest): Promise<Page<Subscription>>;
+  listSubscriptions(query: SubscriptionQuery, page: PageRequest): Promise<Page<MqttSubscription>>;
   /** v5 `GET /mqtt/retainer/messages?topic=` (no payloads); v4: not supported. */
   listRetained(topic: string | null, page: PageRequest): Promise<Page<RetainedMessage>>;
   /** v5 `GET /mqtt/retainer/message/{topic}` (base64 payload); v4: not supported. */

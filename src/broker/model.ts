@@ -80,7 +80,7 @@ export interface ClientQuery {
   createdBefore?: Date | null;
 }
 
-export interface Subscription {
+export interface MqttSubscription {
   clientId: string;
   /** The topic filter without any `$share/<group>/` prefix. */
   topic: string;
@@ -175,10 +175,23 @@ export interface AuthnUser {
 }
 
 /** v5 built-in database authorization rules of one username, clientid or of everyone (`all`). */
+/** One v5 built-in database authorization rule as EMQX stores it. */
+export interface AuthzRule {
+  topic: string;
+  permission: 'allow' | 'deny';
+  action: 'publish' | 'subscribe' | 'all';
+  /** The QoS levels it applies to (EMQX stores all three when none was given). */
+  qos: number[];
+  /** true: retained messages only, false: non-retained only, null: both (EMQX's `"all"`). */
+  retain: boolean | null;
+}
+
+export const ALL_QOS: readonly number[] = [0, 1, 2];
+
 export interface AuthzRuleSet {
   kind: 'USERNAME' | 'CLIENT_ID' | 'ALL';
   who: string | null;
-  rules: unknown[];
+  rules: AuthzRule[];
 }
 
 /** A v5 action / connector, or a v4 rule-engine resource, plugin or listener: its id, state and raw config. */

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { assertCallerPresent, type GatewayContext } from '../context.ts';
 import { BrokerNotConfiguredError, DeploymentNotRunningError } from '../errors.ts';
 import { type Deployment, deploymentStatus, deploymentType } from '../platform/model.ts';
-import type { BrokerApi, Fetched, MqttClient, Subscription } from './api.ts';
+import type { BrokerApi, Fetched, MqttClient, MqttSubscription } from './api.ts';
 import { serverlessView } from './serverless.ts';
 import { loadSubscriptions } from './subscriptions-batch.ts';
 
@@ -17,7 +17,7 @@ export interface DeploymentBroker {
   /** Client by ID, null when EMQX does not know it. */
   clients: DataLoader<string, Fetched<MqttClient | null>>;
   /** A client's subscriptions ([] for an unknown client). */
-  subscriptions: DataLoader<string, Fetched<Subscription[]>>;
+  subscriptions: DataLoader<string, Fetched<MqttSubscription[]>>;
 }
 
 const perRequest = new WeakMap<GatewayContext, Map<string, DeploymentBroker>>();

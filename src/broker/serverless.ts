@@ -23,6 +23,23 @@ const SERVERLESS_METHODS: ReadonlySet<PropertyKey> = new Set<keyof BrokerApi>([
   'unsubscribeMany',
 ]);
 
+/** What a refused method is about, in the words of EMQX's docs rather than ours. First match wins. */
+const FEATURES: ReadonlyArray<readonly [RegExp, string]> = [
+  [/Retained/, 'Retained messages'],
+  [/Authn/, 'Built-in authentication users'],
+  [/Authz|Authorization/, 'Authorization rules'],
+  [/Ban/, 'Bans (the blacklist)'],
+  [/[Rr]ule/, 'The rule engine'],
+  [/^(nodes|stats|metrics|alarms)$/, 'Cluster nodes, statistics, metrics and alarms'],
+  [/[Aa]ction|[Cc]onnector|[Rr]esource|[Ss]chema/, 'Data integration (actions, connectors, resources)'],
+  [/[Pp]lugin|[Ll]istener|[Rr]oute/, 'Broker administration (plugins, listeners, routes)'],
+];
+
+/** The feature a method belongs to, for an error a person can act on (never the method's own name). */
+export function serverlessFeature(method: string): string {
+  return FEATURES.find(([pattern]) => pattern.test(method))?.[1] ?? 'This broker API';
+}
+
 const views = new WeakMap<BrokerApi, BrokerApi>();
 
 export function serverlessView(api: BrokerApi): BrokerApi {
@@ -33,7 +50,7 @@ export function serverlessView(api: BrokerApi): BrokerApi {
         const value = Reflect.get(target, property, receiver);
         if (typeof value !== 'function' || SERVERLESS_METHODS.has(property)) return value;
         return async () => {
-          throw new NotSupportedError(`The ${String(property)} API`, 'Cloud Serverless');
+          throw new NotSupportedError(serverlessFeature(String(property)), 'Cloud Serverless');
         };
       },
     });

@@ -1,4 +1,4 @@
-import type { BrokerApi, Fetched, Subscription } from './api.ts';
+import type { BrokerApi, Fetched, MqttSubscription } from './api.ts';
 import type { BrokerRegistry } from './registry.ts';
 
 /**
@@ -21,7 +21,7 @@ export interface SubscriptionBatchOptions {
 async function perClient(
   api: BrokerApi,
   clientIds: readonly string[],
-): Promise<Array<Fetched<Subscription[]>>> {
+): Promise<Array<Fetched<MqttSubscription[]>>> {
   return Promise.all(
     clientIds.map(async (id) => {
       const found = await api.clientSubscriptions(id);
@@ -37,7 +37,7 @@ async function scan(options: SubscriptionBatchOptions, clientIds: readonly strin
     registry.scanTooBigUntil.set(api.deploymentId, Date.now() + TOO_BIG_MEMORY_MS);
     return null;
   }
-  const byClient = new Map<string, Subscription[]>();
+  const byClient = new Map<string, MqttSubscription[]>();
   for (const subscription of page.items) {
     const list = byClient.get(subscription.clientId) ?? [];
     list.push(subscription);
@@ -49,7 +49,7 @@ async function scan(options: SubscriptionBatchOptions, clientIds: readonly strin
 export async function loadSubscriptions(
   options: SubscriptionBatchOptions,
   clientIds: readonly string[],
-): Promise<Array<Fetched<Subscription[]>>> {
+): Promise<Array<Fetched<MqttSubscription[]>>> {
   const tooBigUntil = options.registry.scanTooBigUntil.get(options.api.deploymentId) ?? 0;
   const scanWorth =
     clientIds.length >= SCAN_FROM_CLIENTS && options.scanLimit > 0 && Date.now() >= tooBigUntil;

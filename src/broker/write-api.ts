@@ -91,7 +91,8 @@ export type AuthzTarget =
   | { kind: 'CLIENT_ID'; who: string }
   | { kind: 'ALL'; who: null };
 
-export interface AuthzRule {
+/** A rule to store; `qos: null` lets EMQX apply it to every QoS. */
+export interface AuthzRuleWrite {
   topic: string;
   permission: 'allow' | 'deny';
   action: 'publish' | 'subscribe' | 'all';
@@ -154,7 +155,7 @@ export interface BrokerWriteApi {
   /** v5 `POST …/import_users?type=plain` with a JSON array. */
   importAuthnUsers(users: AuthnUserWrite[]): Promise<ImportOutcome>;
   /** v5 `PUT …/rules/users/{username}`, `PUT …/rules/clients/{clientid}`, `POST …/rules/all`. */
-  setAuthzRules(target: AuthzTarget, rules: AuthzRule[]): Promise<void>;
+  setAuthzRules(target: AuthzTarget, rules: AuthzRuleWrite[]): Promise<void>;
   /** v5 `DELETE …/rules/users/{username}`, `…/clients/{clientid}`, `…/all`. */
   deleteAuthzRules(target: AuthzTarget): Promise<void>;
 }

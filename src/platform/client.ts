@@ -18,6 +18,7 @@ import {
   fromWire,
   operationSchema,
   type PlatformDeployment,
+  platformName,
 } from './wire.ts';
 
 export {
@@ -145,7 +146,7 @@ export function createPlatformApi({ config, http, quotas, logger }: PlatformApiO
         name: created.deploymentName,
         type: created.deploymentType,
         status: created.status,
-        platform: created.platform,
+        platform: platformName(created.platform),
         region: created.regionLabel ?? created.region,
         projectName: 'default',
         version: created.spec?.deploymentVersion ?? 'v5',

@@ -52,6 +52,13 @@ export const createdSchema = z.object({
     .nullish(),
 });
 
+/**
+ * The list names a cloud as the console does ("AWS"), the create answer by its code ("aws"): one deployment
+ * must not change its platform's spelling between the two, so codes are shown as the list shows them.
+ */
+const PLATFORM_NAMES: Readonly<Record<string, string>> = { aws: 'AWS', azure: 'Azure', gcp: 'Google Cloud' };
+export const platformName = (platform: string) => PLATFORM_NAMES[platform.toLowerCase()] ?? platform;
+
 /** A deployment as the platform describes it, with names made regular. */
 export interface PlatformDeployment {
   deploymentId: string;

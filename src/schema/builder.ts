@@ -11,6 +11,7 @@ import { BadUserInputError, ExpectedError, ForbiddenError } from '../errors.ts';
 import { fieldCost } from '../security/field-cost.ts';
 import ScopeFirstPlugin from '../security/scope-first-plugin.ts';
 import BrokerAuditPlugin from './audit-plugin.ts';
+import ForwardOnlyPlugin from './forward-only-plugin.ts';
 
 /** The one schema builder. It defines no types: each domain file under schema/ adds its own. */
 export const builder = new SchemaBuilder<{
@@ -33,6 +34,7 @@ export const builder = new SchemaBuilder<{
     ScopeFirstPlugin,
     ValidationPlugin,
     RelayPlugin,
+    ForwardOnlyPlugin,
     DataloaderPlugin,
     ComplexityPlugin,
   ],

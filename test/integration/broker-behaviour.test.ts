@@ -27,7 +27,8 @@ const VERSION_ONLY_FIELDS: Record<string, string> = {
   resources: 'resources { id type }',
   retainedMessages: 'retainedMessages(first: 5) { totalCount edges { node { topic } } }',
   authnUsers: 'authnUsers(first: 5) { totalCount edges { node { userId } } }',
-  authzRules: 'authzRules(kind: USERNAME, first: 5) { edges { node { who rules } } }',
+  authzRules:
+    'authzRules(kind: USERNAME, first: 5) { edges { node { who rules { topic permission action qos retain } } } }',
   actions: 'actions { id status }',
   connectors: 'connectors { id status }',
 };
@@ -148,7 +149,7 @@ describe.each(VERSIONS)('broker data on a $label deployment', ({ deploymentId, v
     const d = await data(
       `byUser: clients(first: 10, filter: { username: "${username}", clientIdContains: "bhv" }) { edges { node { clientId } } }
        byIds: clients(first: 10, filter: { clientIds: ["bhv-1", "bhv-3", "nobody"] }) { totalCount edges { node { clientId } } }
-       byState: clients(first: 10, filter: { connState: "disconnected" }) { edges { node { clientId } } }`,
+       byState: clients(first: 10, filter: { connState: DISCONNECTED }) { edges { node { clientId } } }`,
     );
     expect(d.byUser.edges.length).toBe(4);
     expect(d.byIds.edges.map((e: any) => e.node.clientId).sort()).toEqual(['bhv-1', 'bhv-3']);

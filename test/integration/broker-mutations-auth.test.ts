@@ -26,7 +26,7 @@ const IMPORT = `mutation($id: String!, $users: [AuthnUserInput!]!) {
   importAuthnUsers(deploymentId: $id, users: $users) ${result('ImportAuthnUsersSuccess', 'total success override skipped failed')}
 }`;
 const SET_RULES = `mutation($id: String!, $kind: AuthzRuleKind!, $who: String, $rules: [AuthzRuleInput!]!) {
-  setAuthzRules(deploymentId: $id, kind: $kind, who: $who, rules: $rules) ${result('SetAuthzRulesSuccess', 'ruleSet { kind who rules }')}
+  setAuthzRules(deploymentId: $id, kind: $kind, who: $who, rules: $rules) ${result('SetAuthzRulesSuccess', 'ruleSet { kind who rules { topic permission action qos retain } }')}
 }`;
 const DELETE_RULES = `mutation($id: String!, $kind: AuthzRuleKind!, $who: String) {
   deleteAuthzRules(deploymentId: $id, kind: $kind, who: $who) ${result('DeleteAuthzRulesSuccess', 'kind who')}

@@ -21,22 +21,22 @@ const KICK_MANY = `mutation($id: String!, $ids: [String!]!) {
   }
 }`;
 const SUBSCRIBE = `mutation($id: String!, $clientId: String!, $topic: String!, $qos: Int) {
-  subscribeClient(deploymentId: $id, clientId: $clientId, topic: $topic, qos: $qos) ${result('SubscriptionChange', 'clientId topic qos')}
+  subscribeClient(deploymentId: $id, clientId: $clientId, topic: $topic, qos: $qos) ${result('MqttSubscriptionChange', 'clientId topic qos')}
 }`;
 const UNSUBSCRIBE = `mutation($id: String!, $clientId: String!, $topic: String!) {
-  unsubscribeClient(deploymentId: $id, clientId: $clientId, topic: $topic) ${result('SubscriptionChange', 'clientId topic qos')}
+  unsubscribeClient(deploymentId: $id, clientId: $clientId, topic: $topic) ${result('MqttSubscriptionChange', 'clientId topic qos')}
 }`;
-const SUBSCRIBE_MANY = `mutation($id: String!, $clientId: String!, $subs: [SubscriptionInput!]!) {
+const SUBSCRIBE_MANY = `mutation($id: String!, $clientId: String!, $subs: [MqttSubscriptionInput!]!) {
   subscribeClientBatch(deploymentId: $id, clientId: $clientId, subscriptions: $subs) {
     __typename
-    ... on SubscribeClientBatchSuccess { results ${result('SubscriptionChange', 'clientId topic qos')} }
+    ... on SubscribeClientBatchSuccess { results ${result('MqttSubscriptionChange', 'clientId topic qos')} }
     ... on Error { code }
   }
 }`;
 const UNSUBSCRIBE_MANY = `mutation($id: String!, $clientId: String!, $topics: [String!]!) {
   unsubscribeClientBatch(deploymentId: $id, clientId: $clientId, topics: $topics) {
     __typename
-    ... on UnsubscribeClientBatchSuccess { results ${result('SubscriptionChange', 'clientId topic qos')} }
+    ... on UnsubscribeClientBatchSuccess { results ${result('MqttSubscriptionChange', 'clientId topic qos')} }
   }
 }`;
 const PUBLISH = `mutation($id: String!, $topic: String!, $payload: String!) {
@@ -113,7 +113,7 @@ describe.each([
     const device = await connectDevice(stack, id, clientId);
     const topic = `orders/${version}/+`;
     expect(await mutate(stack, SUBSCRIBE, { id, clientId, topic, qos: 1 })).toEqual({
-      __typename: 'SubscriptionChange',
+      __typename: 'MqttSubscriptionChange',
       clientId,
       topic,
       qos: 1,
@@ -123,7 +123,7 @@ describe.each([
     expect((await received).payload.toString()).toBe('new order');
 
     expect(await mutate(stack, UNSUBSCRIBE, { id, clientId, topic })).toMatchObject({
-      __typename: 'SubscriptionChange',
+      __typename: 'MqttSubscriptionChange',
       qos: null,
     });
     const writes = parsed(stack, id).filter((w) => !w.path.includes('publish'));
@@ -175,7 +175,9 @@ describe.each([
       { topic: `bulk/${version}/b/#`, qos: 1 },
     ];
     const answer = await mutate(stack, SUBSCRIBE_MANY, { id, clientId, subs });
-    expect(answer.results).toEqual(subs.map((s) => ({ __typename: 'SubscriptionChange', clientId, ...s })));
+    expect(answer.results).toEqual(
+      subs.map((s) => ({ __typename: 'MqttSubscriptionChange', clientId, ...s })),
+    );
     const received = nextMessage(device);
     await mutate(stack, PUBLISH, { id, topic: `bulk/${version}/b/c`, payload: 'x' });
     expect((await received).topic).toBe(`bulk/${version}/b/c`);

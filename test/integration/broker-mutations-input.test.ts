@@ -16,7 +16,7 @@ const M = {
   kickClients: `mutation($id: String!, $clientIds: [String!]!) { m: kickClients(deploymentId: $id, clientIds: $clientIds) ${R} }`,
   subscribeClient: `mutation($id: String!, $clientId: String!, $topic: String!, $qos: Int) { m: subscribeClient(deploymentId: $id, clientId: $clientId, topic: $topic, qos: $qos) ${R} }`,
   unsubscribeClient: `mutation($id: String!, $clientId: String!, $topic: String!) { m: unsubscribeClient(deploymentId: $id, clientId: $clientId, topic: $topic) ${R} }`,
-  subscribeClientBatch: `mutation($id: String!, $clientId: String!, $subscriptions: [SubscriptionInput!]!) { m: subscribeClientBatch(deploymentId: $id, clientId: $clientId, subscriptions: $subscriptions) ${R} }`,
+  subscribeClientBatch: `mutation($id: String!, $clientId: String!, $subscriptions: [MqttSubscriptionInput!]!) { m: subscribeClientBatch(deploymentId: $id, clientId: $clientId, subscriptions: $subscriptions) ${R} }`,
   unsubscribeClientBatch: `mutation($id: String!, $clientId: String!, $topics: [String!]!) { m: unsubscribeClientBatch(deploymentId: $id, clientId: $clientId, topics: $topics) ${R} }`,
   createRule: `mutation($id: String!, $input: RuleInput!, $ruleId: String) { m: createRule(deploymentId: $id, input: $input, id: $ruleId) ${R} }`,
   updateRule: `mutation($id: String!, $ruleId: String!, $input: RuleInput!) { m: updateRule(deploymentId: $id, id: $ruleId, input: $input) ${R} }`,

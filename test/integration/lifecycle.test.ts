@@ -247,3 +247,44 @@ describe('a lifecycle change seen from another replica', () => {
     expect(stack.sim.requestLog.count({ target: 'platform' })).toBe(0);
   });
 });
+
+describe('lifecycle mutations wrote no audit line', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+
+  const auditOf = (operation: string) =>
+    stack.logs[0]!.lines.map((l) => JSON.parse(l)).filter((l) => l.audit && l.operation === operation);
+
+  it('start, stop and create each write one line: success, refusal by role, and refused input', async () => {
+    await stack.gql(START, { variables: { id: 'f3a4b5c6' } });
+    await stack.gql(STOP, { variables: { id: 'a1b2c3d4' }, token: stack.tokens.operator });
+    await stack.gql(CREATE, {
+      variables: {
+        input: { platform: 'aws', region: 'us-east-1', connections: 5, deploymentType: 'DEDICATED' },
+      },
+    });
+    expect(auditOf('startDeployment')).toEqual([
+      expect.objectContaining({
+        caller: 'admin-key',
+        role: 'admin',
+        deploymentId: 'f3a4b5c6',
+        outcome: 'success',
+      }),
+    ]);
+    expect(auditOf('stopDeployment')).toEqual([
+      expect.objectContaining({
+        role: 'operator',
+        deploymentId: 'a1b2c3d4',
+        outcome: 'rejected',
+        code: 'FORBIDDEN',
+      }),
+    ]);
+    expect(auditOf('createDeployment')).toEqual([
+      expect.objectContaining({ role: 'admin', outcome: 'rejected', code: 'BAD_USER_INPUT' }),
+    ]);
+    expect(writes(stack)).toHaveLength(1);
+  });
+});

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { BrokerReadApi, BrokerTransport } from '../api.ts';
 import { brokerPath, parseBody } from '../call.ts';
-import type { PageRequest, Subscription, SubscriptionQuery } from '../model.ts';
+import type { MqttSubscription, PageRequest, SubscriptionQuery } from '../model.ts';
 import { splitShare } from '../wire.ts';
 import { envelope, listPage, queryOf } from './params.ts';
 
@@ -10,7 +10,12 @@ import { envelope, listPage, queryOf } from './params.ts';
 const subscriptionSchema = z
   .object({ clientid: z.string(), topic: z.string(), qos: z.number(), node: z.string().nullish() })
   .transform(
-    (s): Subscription => ({ clientId: s.clientid, qos: s.qos, node: s.node ?? null, ...splitShare(s.topic) }),
+    (s): MqttSubscription => ({
+      clientId: s.clientid,
+      qos: s.qos,
+      node: s.node ?? null,
+      ...splitShare(s.topic),
+    }),
   );
 
 const listSchema = envelope(z.array(subscriptionSchema));

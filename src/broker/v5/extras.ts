@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import type { BrokerReadApi, BrokerTransport } from '../api.ts';
 import { brokerPath, parseBody } from '../call.ts';
-import type { AuthzRuleSet, BrokerResource, PageRequest } from '../model.ts';
+import {
+  ALL_QOS,
+  type AuthzRule,
+  type AuthzRuleSet,
+  type BrokerResource,
+  type PageRequest,
+} from '../model.ts';
 import { notSupported, pageMetaSchema } from '../wire.ts';
 import { listPage, queryOf } from './params.ts';
 
@@ -16,7 +22,25 @@ const userSchema = z
   .object({ user_id: z.string(), is_superuser: z.boolean().default(false) })
   .transform((u) => ({ userId: u.user_id, isSuperuser: u.is_superuser }));
 
-const ruleItems = z.array(z.unknown()).default([]);
+/** A stored rule; `qos` may come as one level or a list, `retain` as a boolean or `"all"`. */
+const authzRuleSchema = z
+  .object({
+    topic: z.string(),
+    permission: z.enum(['allow', 'deny']),
+    action: z.enum(['publish', 'subscribe', 'all']),
+    qos: z.union([z.array(z.number().int()), z.number().int()]).optional(),
+    retain: z.union([z.boolean(), z.literal('all')]).optional(),
+  })
+  .transform(
+    (r): AuthzRule => ({
+      topic: r.topic,
+      permission: r.permission,
+      action: r.action,
+      qos: r.qos === undefined ? [...ALL_QOS] : [r.qos].flat(),
+      retain: r.retain === undefined || r.retain === 'all' ? null : r.retain,
+    }),
+  );
+const ruleItems = z.array(authzRuleSchema).default([]);
 const authzSchemas = {
   USERNAME: z
     .object({ username: z.string(), rules: ruleItems })

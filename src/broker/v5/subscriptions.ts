@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { BrokerReadApi, BrokerTransport } from '../api.ts';
 import { brokerPath, parseBody } from '../call.ts';
-import type { PageRequest, Subscription, SubscriptionQuery } from '../model.ts';
+import type { MqttSubscription, PageRequest, SubscriptionQuery } from '../model.ts';
 import { pageMetaSchema, splitShare } from '../wire.ts';
 import { listPage, queryOf } from './params.ts';
 
@@ -15,7 +15,12 @@ const subscriptionSchema = z
     node: z.string().nullish(),
   })
   .transform(
-    (s): Subscription => ({ clientId: s.clientid, qos: s.qos, node: s.node ?? null, ...splitShare(s.topic) }),
+    (s): MqttSubscription => ({
+      clientId: s.clientid,
+      qos: s.qos,
+      node: s.node ?? null,
+      ...splitShare(s.topic),
+    }),
   );
 
 const clientListSchema = z.array(subscriptionSchema);

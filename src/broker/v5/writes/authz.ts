@@ -1,7 +1,7 @@
 import { NotFoundError } from '../../../errors.ts';
 import type { BrokerTransport } from '../../api.ts';
 import type { BrokerPath } from '../../call.ts';
-import type { AuthzRule, AuthzTarget, BrokerWriteApi } from '../../write-api.ts';
+import type { AuthzRuleWrite, AuthzTarget, BrokerWriteApi } from '../../write-api.ts';
 import { writePath } from '../../write-support.ts';
 
 /**
@@ -12,7 +12,7 @@ import { writePath } from '../../write-support.ts';
 
 const PREFIX = '/authorization/sources/built_in_database/rules';
 
-const wireRule = (rule: AuthzRule) => ({
+const wireRule = (rule: AuthzRuleWrite) => ({
   topic: rule.topic,
   permission: rule.permission,
   action: rule.action,
@@ -29,7 +29,7 @@ function targetPath(target: AuthzTarget): BrokerPath {
 export function v5AuthzWrites(
   t: BrokerTransport,
 ): Pick<BrokerWriteApi, 'setAuthzRules' | 'deleteAuthzRules'> {
-  async function setAuthzRules(target: AuthzTarget, rules: AuthzRule[]) {
+  async function setAuthzRules(target: AuthzTarget, rules: AuthzRuleWrite[]) {
     const wire = rules.map(wireRule);
     const path = targetPath(target);
     if (target.kind === 'ALL') {

@@ -1,12 +1,17 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: EMQX placeholders such as ${clientid} are literal text here.
 import { z } from 'zod';
-import type { AuthzRuleSet } from '../../../broker/api.ts';
-import type { AuthzRule, AuthzTarget } from '../../../broker/write-api.ts';
+import { ALL_QOS, type AuthzRuleSet } from '../../../broker/model.ts';
+import type { AuthzRuleWrite, AuthzTarget } from '../../../broker/write-api.ts';
 import { clientId, deploymentId, username } from '../../../validation/identifiers.ts';
 import { qos, topicFilter } from '../../../validation/mqtt-topic.ts';
 import { builder } from '../../builder.ts';
 import { MUTATION_ERRORS } from '../../errors.ts';
-import { AuthzRuleKindEnum, AuthzRuleSetRef } from '../queries/access-control.ts';
+import {
+  AuthzActionEnum,
+  AuthzPermissionEnum,
+  AuthzRuleKindEnum,
+  AuthzRuleSetRef,
+} from '../queries/access-control.ts';
 import { brokerMutation, operatorOnly } from './define.ts';
 
 /**
@@ -15,9 +20,6 @@ import { brokerMutation, operatorOnly } from './define.ts';
  */
 
 const MAX_RULES = 100;
-
-const AuthzPermissionEnum = builder.enumType('AuthzPermission', { values: ['ALLOW', 'DENY'] as const });
-const AuthzActionEnum = builder.enumType('AuthzAction', { values: ['PUBLISH', 'SUBSCRIBE', 'ALL'] as const });
 
 const AuthzRuleInput = builder.inputType('AuthzRuleInput', {
   fields: (t) => ({
@@ -46,16 +48,16 @@ const authzTopic = z.string().transform((topic, ctx) => {
 const rule = z
   .object({
     topic: authzTopic,
-    permission: z.enum(['ALLOW', 'DENY']),
-    action: z.enum(['PUBLISH', 'SUBSCRIBE', 'ALL']),
+    permission: z.enum(['allow', 'deny']),
+    action: z.enum(['publish', 'subscribe', 'all']),
     qos: z.array(qos).min(1, 'give at least one QoS, or leave qos out').nullish(),
     retain: z.boolean().nullish(),
   })
   .transform(
-    (r): AuthzRule => ({
+    (r): AuthzRuleWrite => ({
       topic: r.topic,
-      permission: r.permission === 'ALLOW' ? 'allow' : 'deny',
-      action: r.action.toLowerCase() as AuthzRule['action'],
+      permission: r.permission,
+      action: r.action,
       qos: r.qos ? [...new Set(r.qos)].sort() : null,
       retain: r.retain ?? null,
     }),
@@ -119,7 +121,9 @@ builder.mutationFields((t) => ({
       invalidates: () => ['authz'],
       run: async (api, args) => {
         await api.setAuthzRules(args.target, args.rules);
-        return { ruleSet: { ...args.target, rules: args.rules } };
+        // Echo what EMQX now holds, in the shape `authzRules` reads back.
+        const rules = args.rules.map((r) => ({ ...r, qos: r.qos ?? [...ALL_QOS] }));
+        return { ruleSet: { ...args.target, rules } };
       },
     }),
   }),

@@ -27,7 +27,7 @@ const KickClientSuccess = builder.objectRef<KickOutcome>('KickClientSuccess').im
   }),
 });
 
-const SubscriptionChangeRef = builder.objectRef<SubscriptionChange>('SubscriptionChange').implement({
+const SubscriptionChangeRef = builder.objectRef<SubscriptionChange>('MqttSubscriptionChange').implement({
   description: 'A subscription that was added to, or removed from, a client',
   fields: (t) => ({
     clientId: t.exposeString('clientId'),
@@ -40,7 +40,7 @@ const KickClientsSuccess = batchSuccess('KickClients', KickClientSuccess);
 const SubscribeClientBatchSuccess = batchSuccess('SubscribeClientBatch', SubscriptionChangeRef);
 const UnsubscribeClientBatchSuccess = batchSuccess('UnsubscribeClientBatch', SubscriptionChangeRef);
 
-const SubscriptionInput = builder.inputType('SubscriptionInput', {
+const SubscriptionInput = builder.inputType('MqttSubscriptionInput', {
   fields: (t) => ({
     topic: t.string({
       required: true,
@@ -66,7 +66,13 @@ builder.mutationFields((t) => ({
       args: () => z.object({ deploymentId, clientId }),
       target: (args) => [args.clientId],
       invalidates: () => ['clients', 'subscriptions'],
-      run: (api, args) => api.kickClient(args.clientId),
+      run: async (api, args) => {
+        // EMQX answers a kick of a live client and of a lingering persistent session alike; the client read
+        // (cached for at most the broker TTL) says which one this was.
+        const [before] = await api.getClients([args.clientId]);
+        const outcome = await api.kickClient(args.clientId);
+        return { ...outcome, wasConnected: before?.value ? before.value.connected : outcome.wasConnected };
+      },
     }),
   }),
   kickClients: t.field({

@@ -1,4 +1,4 @@
-import type { AuthnUser, AuthzRuleSet } from '../../../broker/api.ts';
+import type { AuthnUser, AuthzRule, AuthzRuleSet } from '../../../broker/api.ts';
 import { builder } from '../../builder.ts';
 import { DeploymentRef, FreshnessType } from '../../deployments/deployment.ts';
 import { pageSize } from '../../pagination.ts';
@@ -17,18 +17,44 @@ export const AuthzRuleKindEnum = builder.enumType('AuthzRuleKind', {
   values: ['USERNAME', 'CLIENT_ID', 'ALL'] as const,
 });
 
+export const AuthzPermissionEnum = builder.enumType('AuthzPermission', {
+  values: { ALLOW: { value: 'allow' }, DENY: { value: 'deny' } } as const,
+});
+export const AuthzActionEnum = builder.enumType('AuthzAction', {
+  values: {
+    PUBLISH: { value: 'publish' },
+    SUBSCRIBE: { value: 'subscribe' },
+    ALL: { value: 'all' },
+  } as const,
+});
+
+const AuthzRuleRef = builder.objectRef<AuthzRule>('AuthzRule').implement({
+  description: 'One authorization rule as EMQX stores it',
+  fields: (t) => ({
+    topic: t.exposeString('topic', { description: 'a topic filter; "eq <filter>" matches it literally' }),
+    permission: t.field({ type: AuthzPermissionEnum, resolve: (r) => r.permission }),
+    action: t.field({ type: AuthzActionEnum, resolve: (r) => r.action }),
+    qos: t.exposeIntList('qos', { description: 'the QoS levels it applies to' }),
+    retain: t.exposeBoolean('retain', {
+      nullable: true,
+      description: 'true: retained messages only; false: non-retained only; null: both',
+    }),
+  }),
+});
+
 export const AuthzRuleSetRef = builder.objectRef<AuthzRuleSet>('AuthzRuleSet').implement({
   description: 'The v5 built-in database authorization rules of one username, client ID, or of everyone',
   fields: (t) => ({
     kind: t.field({ type: AuthzRuleKindEnum, resolve: (r) => r.kind }),
     who: t.exposeString('who', { nullable: true, description: 'null for kind ALL' }),
-    rules: t.field({ type: 'JSON', resolve: (r) => r.rules }),
+    rules: t.field({ type: [AuthzRuleRef], resolve: (r) => r.rules }),
   }),
 });
 
 builder.objectFields(DeploymentRef, (t) => ({
   authnUsers: t.connection(
     {
+      forwardOnly: true,
       type: AuthnUserRef,
       nullable: true,
       authScopes: { viewer: true },
@@ -51,6 +77,7 @@ builder.objectFields(DeploymentRef, (t) => ({
   ),
   authzRules: t.connection(
     {
+      forwardOnly: true,
       type: AuthzRuleSetRef,
       nullable: true,
       authScopes: { viewer: true },

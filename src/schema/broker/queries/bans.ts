@@ -26,6 +26,7 @@ export const BanRef = builder.objectRef<Ban>('Ban').implement({
 builder.objectFields(DeploymentRef, (t) => ({
   bans: t.connection(
     {
+      forwardOnly: true,
       type: BanRef,
       nullable: true,
       authScopes: { viewer: true },

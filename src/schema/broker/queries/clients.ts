@@ -73,6 +73,15 @@ MqttClientRef.implement({
   }),
 });
 
+const ClientConnStateEnum = builder.enumType('ClientConnState', {
+  description: "EMQX's connection state of a client (`conn_state`)",
+  values: {
+    CONNECTED: { value: 'connected' },
+    IDLE: { value: 'idle', description: 'connected, no traffic within the keepalive' },
+    DISCONNECTED: { value: 'disconnected', description: 'a persistent session whose client is gone' },
+  } as const,
+});
+
 const ClientFilter = builder.inputType('ClientFilter', {
   fields: (t) => ({
     clientIds: t.stringList({ validate: z.array(z.string().min(1)).max(500) }),
@@ -80,7 +89,7 @@ const ClientFilter = builder.inputType('ClientFilter', {
     username: t.string(),
     usernameContains: t.string(),
     ipAddress: t.string(),
-    connState: t.string({ validate: z.enum(['connected', 'idle', 'disconnected']) }),
+    connState: t.field({ type: ClientConnStateEnum }),
     cleanStart: t.boolean(),
     protoVer: t.int(),
     node: t.string(),
@@ -103,6 +112,7 @@ function projection(selected: Set<string>): MqttClientField[] | undefined {
 builder.objectFields(DeploymentRef, (t) => ({
   clients: t.connection(
     {
+      forwardOnly: true,
       type: MqttClientRef,
       nullable: true,
       authScopes: { viewer: true },

@@ -24,6 +24,7 @@ const RetainedMessageRef = builder.objectRef<RetainedMessage>('RetainedMessage')
 builder.objectFields(DeploymentRef, (t) => ({
   retainedMessages: t.connection(
     {
+      forwardOnly: true,
       type: RetainedMessageRef,
       nullable: true,
       authScopes: { viewer: true },

@@ -37,6 +37,7 @@ export const RuleRef = builder.objectRef<RuleNode>('Rule').implement({
 builder.objectFields(DeploymentRef, (t) => ({
   rules: t.connection(
     {
+      forwardOnly: true,
       type: RuleRef,
       nullable: true,
       authScopes: { viewer: true },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Subscription } from '../../../broker/api.ts';
+import type { MqttSubscription } from '../../../broker/api.ts';
 import { brokerOf } from '../../../broker/request.ts';
 import type { Deployment } from '../../../platform/model.ts';
 import { builder } from '../../builder.ts';
@@ -9,7 +9,7 @@ import { brokerConnection } from '../connection.ts';
 import { clientNode, MqttClientRef } from './clients.ts';
 
 /** A subscription with the deployment it lives on, so its client can be looked up (batched). */
-interface SubscriptionNode extends Subscription {
+interface SubscriptionNode extends MqttSubscription {
   deployment: Deployment;
 }
 
@@ -48,7 +48,7 @@ builder.objectField(MqttClientRef, 'subscriptions', (t) =>
   }),
 );
 
-const SubscriptionFilter = builder.inputType('SubscriptionFilter', {
+const SubscriptionFilter = builder.inputType('MqttSubscriptionFilter', {
   fields: (t) => ({
     clientId: t.string(),
     topic: t.string(),
@@ -62,6 +62,7 @@ const SubscriptionFilter = builder.inputType('SubscriptionFilter', {
 builder.objectFields(DeploymentRef, (t) => ({
   subscriptions: t.connection(
     {
+      forwardOnly: true,
       type: MqttSubscriptionRef,
       nullable: true,
       authScopes: { viewer: true },
@@ -77,12 +78,12 @@ builder.objectFields(DeploymentRef, (t) => ({
         ),
     },
     {
-      name: 'SubscriptionConnection',
+      name: 'MqttSubscriptionConnection',
       fields: (c) => ({
         totalCount: c.int({ nullable: true, resolve: (connection) => connection.totalCount }),
         freshness: c.field({ type: FreshnessType, resolve: (connection) => connection.freshness }),
       }),
     },
-    { name: 'SubscriptionEdge' },
+    { name: 'MqttSubscriptionEdge' },
   ),
 }));
