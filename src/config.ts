@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { securitySchema } from './security/config.ts';
+import { unknownKeys } from './validation/unknown-keys.ts';
 
 /**
  * The only reader of process.env. Parsed once at start-up and passed down; every setting is validated and a bad
@@ -201,6 +202,13 @@ export function parseConfig(document: unknown, env: NodeJS.ProcessEnv): GatewayC
   const fileResult = fileSchema.safeParse(interpolated);
   if (!fileResult.success)
     throw new ConfigError(`Invalid configuration file:\n${formatIssues('', fileResult.error)}`);
+  const unknown = unknownKeys(fileSchema, interpolated);
+  if (unknown.length > 0) {
+    const lines = unknown.map(
+      (k) => `  ${k.path}: unknown setting${k.didYouMean ? ` (did you mean ${k.didYouMean}?)` : ''}`,
+    );
+    throw new ConfigError(`Invalid configuration file:\n${lines.join('\n')}`);
+  }
   const { PORT, HOST, REDIS_URL, LOG_LEVEL } = envResult.data;
   if (fileResult.data.auth.mode === 'none' && !isLoopback(HOST)) {
     throw new ConfigError(

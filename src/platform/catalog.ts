@@ -42,13 +42,17 @@ export function createDeploymentCatalog({
 
   const withFreshness = (d: PlatformDeployment, freshness: Freshness): Deployment => ({ ...d, freshness });
 
-  /** Every deployment of the account, as recent as the quota allows. */
-  async function list(requestId?: string): Promise<Deployment[]> {
+  /**
+   * Every deployment of the account, as recent as the quota allows. `fresh` waits for the refresh of an
+   * expired list instead of answering the stale one at once (still stale when the platform cannot answer).
+   */
+  async function list(requestId?: string, { fresh = false } = {}): Promise<Deployment[]> {
     const read = await cache.read(LIST_KEY, {
       ttlMs,
       staleTtlMs,
       schema: listSchema,
       fetch: () => platform.listDeployments(requestId),
+      refreshInBackground: !fresh,
     });
     metrics?.cacheReads.inc({ kind: 'deployments', source: read.source });
     const freshness = { source: read.source, fetchedAt: read.fetchedAt };
@@ -59,10 +63,14 @@ export function createDeploymentCatalog({
    * One deployment, from the cached list. `GET /deployments/{id}` is used only when the list cannot be had
    * (its quota is spent and nothing is cached), within its own quota and cache.
    */
-  async function get(deploymentId: string, requestId?: string): Promise<Deployment | null> {
+  async function get(
+    deploymentId: string,
+    requestId?: string,
+    options: { fresh?: boolean } = {},
+  ): Promise<Deployment | null> {
     let deployments: Deployment[];
     try {
-      deployments = await list(requestId);
+      deployments = await list(requestId, options);
     } catch (error) {
       if (!(error instanceof RateLimitedError)) throw error;
       return getOne(deploymentId, requestId);

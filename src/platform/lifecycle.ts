@@ -49,7 +49,13 @@ export function createLifecycle({ platform, catalog }: LifecycleOptions) {
   }
 
   return {
-    async change(deployment: Deployment, action: 'start' | 'stop', requestId?: string): Promise<Deployment> {
+    async change(seen: Deployment, action: 'start' | 'stop', requestId?: string): Promise<Deployment> {
+      // A stale view cannot tell whether the change is pointless. One list call (60 an hour) is cheaper than a
+      // start or stop (5 an hour) that EMQX would refuse, so decide on a fresh one where the quota allows.
+      const deployment =
+        seen.freshness.source === 'STALE'
+          ? ((await catalog.get(seen.deploymentId, requestId, { fresh: true })) ?? seen)
+          : seen;
       checkChange(deployment, action);
       const operation = await platform.changeState(deployment.deploymentId, action, requestId);
       const status =

@@ -288,3 +288,33 @@ describe('lifecycle mutations wrote no audit line', () => {
     expect(writes(stack)).toHaveLength(1);
   });
 });
+
+describe('a start decided on a stale view spent a start call that EMQX refused', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({
+      configure: (config) => {
+        config.cache.deploymentsTtlSeconds = 0.05;
+      },
+    });
+  });
+  afterAll(() => stack.close());
+
+  it('waits for the fresh list and refuses the start of a running deployment with no write', async () => {
+    const source = async () =>
+      (await stack.gql('{ deployment(deploymentId: "e5f6a7b8") { status freshness { source } } }')).body.data
+        .deployment;
+    expect((await source()).status).toBe('RUNNING');
+    // A slow platform keeps the expired list stale while its background refresh runs.
+    stack.sim.faults.set('platform', { method: 'GET', delayMs: 400 });
+    let seen = await source();
+    const deadline = Date.now() + 10_000;
+    while (seen.freshness.source !== 'STALE' && Date.now() < deadline) seen = await source();
+    expect(seen.freshness.source).toBe('STALE');
+    stack.sim.requestLog.clear();
+    const { body } = await stack.gql(START, { variables: { id: 'e5f6a7b8' } });
+    stack.sim.faults.clear();
+    expect(body.data.startDeployment).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(writes(stack)).toHaveLength(0);
+  });
+});

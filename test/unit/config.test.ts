@@ -50,6 +50,22 @@ describe('configuration', () => {
     expect(config).toMatchObject({ port: 4000, host: '0.0.0.0', redisUrl: undefined, logLevel: 'info' });
   });
 
+  it('a typo such as cache.brokerTtlSecnds was silently ignored: every unknown key stops start-up, named', () => {
+    const document = base() as any;
+    document.cache = { brokerTtlSecnds: 2 };
+    document.platform.quotas = { listDeployments: { limit: 5, windowSeconds: 60, burst: 2 } };
+    document.deployments.w41b11c0.apiSecrt = 'x';
+    document.auth.apiKeys[0].scope = 'all';
+    document.colour = 'blue';
+    const message = failure(document);
+    expect(message).toContain('cache.brokerTtlSecnds: unknown setting (did you mean brokerTtlSeconds?)');
+    expect(message).toContain('platform.quotas.listDeployments.burst: unknown setting');
+    expect(message).toContain('deployments.w41b11c0.apiSecrt: unknown setting (did you mean apiSecret?)');
+    expect(message).toContain('auth.apiKeys.0.scope: unknown setting');
+    expect(message).toContain('colour: unknown setting');
+    expect(message).not.toContain('canary');
+  });
+
   it('lets each quota be overridden alone', () => {
     const document = base() as any;
     document.platform.quotas = { startDeployment: { limit: 2, windowSeconds: 20 } };
