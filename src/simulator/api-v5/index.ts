@@ -16,6 +16,7 @@ import { retainerRoutes } from './routes/retainer.ts';
 import { ruleEventRoutes } from './routes/rule-events.ts';
 import { ruleTestRoutes } from './routes/rule-test.ts';
 import { ruleRoutes } from './routes/rules.ts';
+import { schemaRegistryRoutes } from './routes/schema-registry.ts';
 import { subscriptionRoutes } from './routes/subscriptions.ts';
 
 export interface V5ApiOptions {
@@ -53,6 +54,7 @@ export function createV5Api(core: BrokerCore, options: V5ApiOptions): SimHandler
       ...authnUserRoutes(core),
       ...authzRuleRoutes(core),
       ...actionAndConnectorRoutes(core),
+      ...schemaRegistryRoutes(),
     ],
   });
 }

@@ -6,6 +6,7 @@ import { type AuthnStore, createAuthnStore } from './authn.ts';
 import { type AuthzStore, createAuthzStore } from './authz.ts';
 import { type BanStore, createBanStore } from './bans.ts';
 import { toClientInfo, toSubscriptions } from './client-info.ts';
+import { createIntegrationStore, type IntegrationStore } from './integrations/store.ts';
 import { trackMessages } from './message-events.ts';
 import * as messaging from './messaging.ts';
 import { type BrokerMetrics, createBrokerMetrics, type MetricName } from './metrics.ts';
@@ -60,6 +61,8 @@ export class BrokerCore {
   /** Rule engine; `republish` and `console` actions run for real. */
   readonly rules: RuleEngine;
   readonly alarms: AlarmStore;
+  /** v5 connectors and actions; rules reference actions by id and `http` ones really send. */
+  readonly integrations: IntegrationStore;
   readonly #metrics: BrokerMetrics;
   readonly #state: CoreState;
   readonly #node: NodeView;
@@ -83,6 +86,7 @@ export class BrokerCore {
       broker: () => this.#broker(),
     });
     this.alarms = createAlarmStore(now, (operation, alarm) => this.#system.alarm(operation, alarm));
+    this.integrations = createIntegrationStore();
     this.#metrics = createBrokerMetrics();
     const maxima = new Map<GaugeName, number>();
     this.#state = createCoreState({
@@ -100,7 +104,11 @@ export class BrokerCore {
     });
     this.rules = createRuleEngine(
       now,
-      createRuleActionRunner(this.#state, () => this.#broker()),
+      createRuleActionRunner(
+        this.#state,
+        () => this.#broker(),
+        (ref, output) => this.integrations.deliver(ref, output),
+      ),
     );
     this.#state.rules = this.rules;
     this.#node = createNodeView(this.#state, maxima, this.emqxVersion);

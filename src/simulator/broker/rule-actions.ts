@@ -8,12 +8,14 @@ export const CONSOLE_LOG_MAX = 100;
 
 /**
  * Real side effects for rule actions: `republish` publishes through aedes (marked so the same rule does
- * not fire on its own output), `console` records the output, references to data-integration actions fail
- * (the simulator has no bridges), which EMQX counts as `actions.failed.out_of_service`.
+ * not fire on its own output), `console` records the output, references to data-integration actions go to
+ * `reference` (v5 actions send for real; an unknown or disabled one fails, which EMQX counts as
+ * `actions.failed.out_of_service`).
  */
 export function createRuleActionRunner(
   state: CoreState,
   broker: () => Aedes | null,
+  reference: RuleActionRunner['reference'],
 ): RuleActionRunner & {
   consoleLog: { ruleId: string; output: Record<string, unknown> }[];
 } {
@@ -31,6 +33,6 @@ export function createRuleActionRunner(
       consoleLog.push({ ruleId, output });
       if (consoleLog.length > CONSOLE_LOG_MAX) consoleLog.shift();
     },
-    reference: () => false,
+    reference,
   };
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
+import { tcpConnectivity } from '../../broker/integrations/probe.ts';
 
 export interface Resource {
   id: string;
@@ -21,41 +21,6 @@ export interface ResourceStore {
   delete(id: string): boolean;
   /** The connectivity check alone (`"test": true`). */
   probe(config: Record<string, unknown>): Promise<boolean>;
-}
-
-const PROBE_TIMEOUT_MS = 1000;
-
-/** Host and port of a web hook `url` or a bridge `address` ("host:port"). */
-function endpointOf(config: Record<string, unknown>): { host: string; port: number } | null {
-  try {
-    if (typeof config.url === 'string') {
-      const url = new URL(config.url);
-      return { host: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) };
-    }
-    if (typeof config.address === 'string') {
-      const [host = '', port = ''] = config.address.split(':');
-      return { host, port: Number(port) };
-    }
-  } catch {
-    return null;
-  }
-  return null;
-}
-
-/** `emqx_rule_utils:tcp_connectivity/2`. */
-function tcpConnectivity(config: Record<string, unknown>): Promise<boolean> {
-  const endpoint = endpointOf(config);
-  if (!endpoint || !Number.isInteger(endpoint.port) || endpoint.port <= 0) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const socket = connect({ host: endpoint.host, port: endpoint.port, timeout: PROBE_TIMEOUT_MS });
-    const done = (alive: boolean) => {
-      socket.destroy();
-      resolve(alive);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('timeout', () => done(false));
-    socket.once('error', () => done(false));
-  });
 }
 
 export function createResourceStore(): ResourceStore {
