@@ -1,4 +1,5 @@
 import type { BrokerReply, BrokerRequest } from './call.ts';
+import type { BrokerIntegrationApi } from './integrations.ts';
 import type {
   Alarm,
   AuthnUser,
@@ -86,8 +87,8 @@ export interface BrokerReadApi {
   resources(): Promise<Fetched<BrokerResource[]>>;
 }
 
-/** The interface the schema uses: reads here, writes in write-api.ts. */
-export interface BrokerApi extends BrokerReadApi, BrokerWriteApi {}
+/** The interface the schema uses: reads here, writes in write-api.ts, data integration in integrations.ts. */
+export interface BrokerApi extends BrokerReadApi, BrokerWriteApi, BrokerIntegrationApi {}
 
 /**
  * How adapters reach the broker: one `send` per request. The gateway's transport (src/broker/transport.ts) caps

@@ -32,7 +32,9 @@ export type BrokerDomain =
   | 'plugins'
   | 'listeners'
   | 'resources'
-  | 'publish';
+  | 'publish'
+  | 'schemas'
+  | 'catalog';
 
 /** A path whose values are each percent-encoded as one segment, plus its route for metrics and logs. */
 export interface BrokerPath {

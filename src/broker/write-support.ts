@@ -1,4 +1,4 @@
-import { NotFoundError, UpstreamError } from '../errors.ts';
+import { NotFoundError, UpstreamError, UpstreamUnavailableError } from '../errors.ts';
 import { buildPath, type PathOptions } from '../validation/path.ts';
 import { BrokerContractError, type BrokerPath } from './call.ts';
 
@@ -41,3 +41,24 @@ export function requireOnePerItem(route: string, answered: number, sent: number)
     throw new BrokerContractError(route, [{ code: 'custom', path: ['data'], message, input: undefined }]);
   }
 }
+
+/**
+ * Runs a write whose refusal EMQX may explain by quoting the configuration it refused (secrets included):
+ * the error keeps EMQX's code and status, never its text.
+ */
+export async function withoutEchoes<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof UpstreamError && !(error instanceof StillInUseError)) {
+      const status = error.extensions.upstreamStatus as number | undefined;
+      throw new UpstreamError(`EMQX refused the ${what} (${error.upstreamCode})`, error.upstreamCode, status);
+    }
+    if (error instanceof UpstreamUnavailableError)
+      throw new UpstreamUnavailableError(`EMQX failed on the ${what}; its answer is not shown`);
+    throw error;
+  }
+}
+
+/** EMQX refused to delete something others depend on; the gateway writes the message (ids only). */
+export class StillInUseError extends UpstreamError {}

@@ -12,6 +12,7 @@ import './broker/queries/bans.ts';
 import './broker/queries/cluster.ts';
 import './broker/queries/access-control.ts';
 import './broker/queries/integrations.ts';
+import './broker/queries/integration-catalog.ts';
 import './broker/mutations/publish.ts';
 import './broker/mutations/clients.ts';
 import './broker/mutations/rules.ts';
@@ -20,6 +21,10 @@ import './broker/mutations/bans.ts';
 import './broker/mutations/retained.ts';
 import './broker/mutations/authn.ts';
 import './broker/mutations/authz.ts';
+import './broker/mutations/connectors.ts';
+import './broker/mutations/actions.ts';
+import './broker/mutations/resources.ts';
+import './broker/mutations/registered-schemas.ts';
 
 // Defaults for every root field, so none is ever left without scope-auth: queries need at least viewer,
 // mutations at least operator (admin-only ones add their own scope, and both must pass).

@@ -404,9 +404,9 @@ describe('v5 authentication users and authorization rules (emqx-api.md §4.8, §
     });
     expect(connector.status).toBe(201);
     expect(connector.json).toMatchObject({ type: 'http', name: 'c1', status: 'disconnected' });
-    expect((await sim.request('POST', '/connectors', { body: { type: 'http', name: 'c1' } })).json.code).toBe(
-      'ALREADY_EXISTS',
-    );
+    // A complete body: EMQX checks the schema (url is required) before it looks for a duplicate.
+    const again = { type: 'http', name: 'c1', url: 'http://example.invalid' };
+    expect((await sim.request('POST', '/connectors', { body: again })).json.code).toBe('ALREADY_EXISTS');
     const action = await sim.request('POST', '/actions', {
       body: { type: 'http', name: 'a1', connector: 'c1', parameters: {} },
     });

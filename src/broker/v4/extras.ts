@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { BrokerReadApi, BrokerTransport } from '../api.ts';
 import { brokerPath, parseBody } from '../call.ts';
 import type { BrokerResource } from '../model.ts';
+import { redactSecrets } from '../secrets.ts';
 import { notSupported } from '../wire.ts';
 import { envelope } from './params.ts';
 
@@ -117,7 +118,7 @@ export function v4Extras(
         status: typeof r.status === 'boolean' ? (r.status ? 'connected' : 'disconnected') : null,
         enabled: null,
         node: null,
-        raw: r,
+        raw: redactSecrets(r),
       }),
     );
     return { value, freshness: reply.freshness };

@@ -3,6 +3,7 @@ import { v4Bans } from './bans.ts';
 import { v4Clients } from './clients.ts';
 import { v4Cluster } from './cluster.ts';
 import { v4Extras } from './extras.ts';
+import { v4Integrations } from './integrations.ts';
 import { v4Rules } from './rules.ts';
 import { v4Subscriptions } from './subscriptions.ts';
 import { v4Writes } from './writes/index.ts';
@@ -18,6 +19,7 @@ export function createV4Broker(deploymentId: string, transport: BrokerTransport)
     ...v4Bans(transport),
     ...v4Cluster(transport),
     ...v4Extras(transport),
+    ...v4Integrations(transport),
     ...v4Writes(transport),
   };
 }

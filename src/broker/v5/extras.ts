@@ -8,6 +8,7 @@ import {
   type BrokerResource,
   type PageRequest,
 } from '../model.ts';
+import { redactSecrets } from '../secrets.ts';
 import { notSupported, pageMetaSchema } from '../wire.ts';
 import { listPage, queryOf } from './params.ts';
 
@@ -50,7 +51,7 @@ const authzSchemas = {
     .transform((r) => ({ who: r.clientid, rules: r.rules })),
 };
 
-const resourceSchema = z
+export const resourceSchema = z
   .object({
     type: z.string().nullish(),
     name: z.string(),
@@ -66,7 +67,7 @@ const resourceSchema = z
       status: r.status ?? null,
       enabled: r.enable ?? null,
       node: null,
-      raw: r,
+      raw: redactSecrets(r),
     }),
   );
 

@@ -37,6 +37,8 @@ export interface BrokerMutation<Parsed extends { deploymentId: string }, Result>
    * @default false
    */
   invalidateFirst?: boolean;
+  /** Refuses a caller for these arguments (FORBIDDEN, BAD_USER_INPUT) before anything upstream is asked. */
+  authorize?: (args: Parsed, context: GatewayContext) => void;
   run: (api: BrokerApi, args: Parsed, context: GatewayContext, deployment: Deployment) => Promise<Result>;
   /** For batches: how many items there were and how many failed. */
   items?: (result: Result) => { total: number; failed: number };
@@ -91,6 +93,7 @@ export function brokerMutation<Parsed extends { deploymentId: string }, Result>(
     try {
       const parsed = parseArgs(spec.args(context), args);
       line.target = spec.target(parsed);
+      spec.authorize?.(parsed, context);
       const deployment = await requireVisibleDeployment(context, parsed.deploymentId);
       const api = guardedApi(context, deployment);
       if (spec.invalidateFirst) await invalidate(context, parsed.deploymentId, spec.invalidates(parsed));

@@ -8,7 +8,7 @@ import { DeploymentRef } from '../../deployments/deployment.ts';
  * listeners and rule-engine resources. The other version answers NOT_SUPPORTED on that field alone.
  */
 
-const BrokerResourceRef = builder.objectRef<BrokerResource>('BrokerResource').implement({
+export const BrokerResourceRef = builder.objectRef<BrokerResource>('BrokerResource').implement({
   description: 'A v5 action or connector, or a v4 plugin, listener or rule-engine resource',
   fields: (t) => ({
     id: t.exposeString('id'),
@@ -17,7 +17,11 @@ const BrokerResourceRef = builder.objectRef<BrokerResource>('BrokerResource').im
     status: t.exposeString('status', { nullable: true }),
     enabled: t.exposeBoolean('enabled', { nullable: true }),
     node: t.exposeString('node', { nullable: true }),
-    raw: t.field({ type: 'JSON', description: 'the object as EMQX sent it', resolve: (r) => r.raw }),
+    raw: t.field({
+      type: 'JSON',
+      description: 'the object as EMQX sent it, every secret (password, token, key, auth header) as ******',
+      resolve: (r) => r.raw,
+    }),
   }),
 });
 
