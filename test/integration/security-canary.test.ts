@@ -167,7 +167,8 @@ describe('canary secrets never leave the gateway', () => {
       expect(all.includes(needle), `a response contains ${needle.slice(0, 12)}…`).toBe(false);
       expect(logs.includes(needle), `a log line contains ${needle.slice(0, 12)}…`).toBe(false);
     }
-  });
+    // Seven sweeps of every field, one request at a time: the run grows with the schema.
+  }, 180_000);
 
   // describe() in src/broker/call.ts used to cut an upstream message to 300 characters and then scrub
   // it, so a secret straddling the cut survived in part (an App Secret prefix).
