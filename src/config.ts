@@ -81,7 +81,7 @@ const authSchema = z.union([
   }),
 ]);
 
-const fileSchema = z.object({
+export const configFileSchema = z.object({
   platform: platformSchema,
   deployments: z
     .record(
@@ -150,7 +150,7 @@ const envSchema = z.object({
 });
 
 export type Role = z.infer<typeof roleSchema>;
-export type FileConfig = z.infer<typeof fileSchema>;
+export type FileConfig = z.infer<typeof configFileSchema>;
 export type PlatformConfig = FileConfig['platform'];
 export type QuotaEndpoint = keyof PlatformConfig['quotas'];
 export type BrokerConfig = z.infer<typeof brokerSchema>;
@@ -199,10 +199,10 @@ export function parseConfig(document: unknown, env: NodeJS.ProcessEnv): GatewayC
   const missing: string[] = [];
   const interpolated = interpolate(document, env, [], missing);
   if (missing.length > 0) throw new ConfigError(`Invalid configuration file:\n${missing.join('\n')}`);
-  const fileResult = fileSchema.safeParse(interpolated);
+  const fileResult = configFileSchema.safeParse(interpolated);
   if (!fileResult.success)
     throw new ConfigError(`Invalid configuration file:\n${formatIssues('', fileResult.error)}`);
-  const unknown = unknownKeys(fileSchema, interpolated);
+  const unknown = unknownKeys(configFileSchema, interpolated);
   if (unknown.length > 0) {
     const lines = unknown.map(
       (k) => `  ${k.path}: unknown setting${k.didYouMean ? ` (did you mean ${k.didYouMean}?)` : ''}`,

@@ -1,5 +1,5 @@
 /**
- * Expected failures: outcomes a caller can act on, each with a stable code from CONTRACT.md §4.
+ * Expected failures: outcomes a caller can act on, each with a stable code from docs/CONTRACT.md §4.
  * Anything that is not an ExpectedError is a bug and is masked by Yoga as INTERNAL_SERVER_ERROR.
  */
 export type ErrorCode =

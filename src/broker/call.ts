@@ -6,7 +6,7 @@ import { pathSegment } from '../validation/path.ts';
 import type { BrokerVersion } from './model.ts';
 
 /**
- * The life of one broker API call, written once for both versions (emqx-api.md §1, §3, §4):
+ * The life of one broker API call, written once for both versions (docs/emqx-api.md §1, §3, §4):
  * Basic auth with the App ID / App Secret → URL with percent-encoded segments → send → status and
  * envelope → `{ status, body }` or a contract error. v4 hides its errors inside HTTP 200 (`code` ≠ 0,
  * rule-engine 404s as `code: 404`) and answers 401 in plain text; v5 uses HTTP statuses with

@@ -3,7 +3,7 @@ import type { MqttClient, MqttClientField } from './model.ts';
 import { count, isoTime } from './wire.ts';
 
 /**
- * Wire names of the client fields, per version (emqx-api.md §3.2, §4.1, §6.8). v5 renamed `inflight` to
+ * Wire names of the client fields, per version (docs/emqx-api.md §3.2, §4.1, §6.8). v5 renamed `inflight` to
  * `inflight_cnt`; everything else the gateway reads kept its name.
  */
 export const V5_CLIENT_FIELDS: Readonly<Record<MqttClientField, string>> = {

@@ -2,7 +2,7 @@ import { NotSupportedError } from '../errors.ts';
 import type { BrokerApi } from './api.ts';
 
 /**
- * EMQX Cloud Serverless deployments expose only the clients, subscriptions and publish APIs (emqx-api.md
+ * EMQX Cloud Serverless deployments expose only the clients, subscriptions and publish APIs (docs/emqx-api.md
  * §1.1a); their other paths answer 404. Everything else is refused here with NOT_SUPPORTED, before a call.
  * An allowlist, so a broker method added later is refused on Serverless until someone says otherwise.
  */

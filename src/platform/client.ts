@@ -28,7 +28,7 @@ export {
 } from './wire.ts';
 
 /**
- * The EMQX Cloud platform API (emqx-api.md §2): list, get, start, stop and create deployments.
+ * The EMQX Cloud platform API (docs/emqx-api.md §2): list, get, start, stop and create deployments.
  * Every call first takes a slot of its fleet-wide quota; a 429 pauses that endpoint for the whole fleet.
  */
 

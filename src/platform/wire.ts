@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The platform API's wire shapes (emqx-api.md §2, seed 000) and the gateway's regular names for them. */
+/** The platform API's wire shapes (docs/emqx-api.md §2, seed 000) and the gateway's regular names for them. */
 
 /** `"2024-07-22 05:32"` (UTC, no zone) → ISO 8601. */
 const platformTime = z

@@ -14,7 +14,7 @@ export const ErrorInterface = builder.interfaceRef<ExpectedError>('Error').imple
 
 builder.objectType(ExpectedError, {
   name: 'GatewayError',
-  description: 'A refused or failed operation; `code` is one of the codes in CONTRACT.md §4',
+  description: 'A refused or failed operation; `code` is one of the codes in docs/CONTRACT.md §4',
   interfaces: [ErrorInterface],
   isTypeOf: (value) =>
     value instanceof ExpectedError &&

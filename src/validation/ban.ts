@@ -5,7 +5,7 @@ import { pathValueProblem } from './identifiers.ts';
 
 /**
  * Ban kinds as the schema names them and as EMQX's `as` field spells them. v4 knows only the first three
- * (F1 `emqx_mgmt_api_banned.erl`); the regex and CIDR kinds are v5 (emqx-api.md §4.4).
+ * (F1 `emqx_mgmt_api_banned.erl`); the regex and CIDR kinds are v5 (docs/emqx-api.md §4.4).
  */
 export { BAN_KINDS, type BanKind };
 

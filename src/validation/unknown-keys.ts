@@ -90,3 +90,34 @@ function distance(a: string, b: string): number {
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Every setting a schema accepts, as dotted paths (`<key>` for a record's keys, `[]` for a list's items), for
+ * checking that each one is documented.
+ */
+export function settingPaths(schema: z.ZodType, path: readonly string[] = []): string[] {
+  const def = (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
+  switch (def.type) {
+    case 'default':
+    case 'prefault':
+    case 'optional':
+    case 'nullable':
+    case 'readonly':
+    case 'catch':
+      return settingPaths(def.innerType as z.ZodType, path);
+    case 'pipe':
+      return settingPaths(def.in as z.ZodType, path);
+    case 'object':
+      return Object.entries(def.shape ?? {}).flatMap(([key, field]) => settingPaths(field, [...path, key]));
+    case 'record':
+      return settingPaths(def.valueType as z.ZodType, [...path, '<key>']);
+    case 'union':
+      return [...new Set((def.options as z.ZodType[]).flatMap((o) => settingPaths(o, path)))];
+    case 'array': {
+      const items = settingPaths(def.element as z.ZodType, [...path.slice(0, -1), `${path.at(-1)}[]`]);
+      return items.some((p) => p.endsWith('[]')) ? [path.join('.')] : items;
+    }
+    default:
+      return [path.join('.')];
+  }
+}

@@ -3,7 +3,7 @@ import { type Stack, startStack } from '../helpers/stack.ts';
 import { mutate, V4, V5 } from './broker-mutations/helpers.ts';
 
 /**
- * Writes are never retried (CONTRACT §5): one that was sent and got no answer is OUTCOME_UNKNOWN; a 429 or a
+ * Writes are never retried (docs/CONTRACT.md §5): one that was sent and got no answer is OUTCOME_UNKNOWN; a 429 or a
  * 5xx is reported as it is. Each case must reach EMQX exactly once.
  */
 

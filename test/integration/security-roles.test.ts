@@ -16,7 +16,7 @@ import { type Stack, startStack } from '../helpers/stack.ts';
  * none of these refusals costs an upstream call. New mutations join the matrix without editing this file.
  */
 
-/** CONTRACT.md §3: deployment lifecycle needs admin; every other mutation is an operator's. */
+/** docs/CONTRACT.md §3: deployment lifecycle needs admin; every other mutation is an operator's. */
 const ADMIN_ONLY = new Set(['startDeployment', 'stopDeployment', 'createDeployment']);
 const PRODUCTION = 'a1b2c3d4';
 const STAGING = 'c9d0e1f2';

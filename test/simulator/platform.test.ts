@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { basic, createPlatformClient, startTestSimulator } from './platform-helpers.ts';
 
-// Field names and types exactly as emqx-api.md §2.2 / §2.3 / §2.6 list them; strict objects fail on extras.
+// Field names and types exactly as docs/emqx-api.md §2.2 / §2.3 / §2.6 list them; strict objects fail on extras.
 const createAt = z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
 const deploymentType = z.enum(['serverless', 'dedicated', 'dedicatedFlex']);
 const listItem = z.strictObject({

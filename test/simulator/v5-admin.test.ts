@@ -5,7 +5,7 @@ const RFC3339_S = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/;
 const AUTHN = '/authentication/password_based%3Abuilt_in_database';
 const AUTHZ = '/authorization/sources/built_in_database/rules';
 
-describe('v5 management: banned, nodes, stats, metrics, alarms (emqx-api.md §4.4, §4.7)', () => {
+describe('v5 management: banned, nodes, stats, metrics, alarms (docs/emqx-api.md §4.4, §4.7)', () => {
   let sim: SimBrokerHarness;
 
   beforeAll(async () => {
@@ -145,7 +145,7 @@ describe('v5 management: banned, nodes, stats, metrics, alarms (emqx-api.md §4.
   });
 });
 
-describe('v5 rules (emqx-api.md §4.6)', () => {
+describe('v5 rules (docs/emqx-api.md §4.6)', () => {
   let sim: SimBrokerHarness;
   const rule = {
     id: 'r_temp',
@@ -301,7 +301,7 @@ describe('v5 rules (emqx-api.md §4.6)', () => {
   });
 });
 
-describe('v5 authentication users and authorization rules (emqx-api.md §4.8, §4.9)', () => {
+describe('v5 authentication users and authorization rules (docs/emqx-api.md §4.8, §4.9)', () => {
   let sim: SimBrokerHarness;
 
   beforeAll(async () => {

@@ -10,7 +10,7 @@ import {
 
 const RFC3339_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}$/;
 
-/** Keys of the 5.8 client example in emqx-api.md §4.1. */
+/** Keys of the 5.8 client example in docs/emqx-api.md §4.1. */
 const CLIENT_KEYS =
   `clientid username node connected proto_name proto_ver ip_address port peerport listener mountpoint
   is_bridge clean_start keepalive expiry_interval created_at connected_at enable_authn is_persistent durable
@@ -20,7 +20,7 @@ const CLIENT_KEYS =
   send_msg.qos1 send_msg.qos2 send_msg.dropped send_msg.dropped.expired send_msg.dropped.queue_full
   send_msg.dropped.too_large`.split(/\s+/);
 
-describe('v5 clients (emqx-api.md §4.1)', () => {
+describe('v5 clients (docs/emqx-api.md §4.1)', () => {
   let sim: SimBrokerHarness;
   let alpha: MqttClient;
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimBrokerHarness, startSimBroker } from '../helpers/sim-broker.ts';
 
 /** §1.2: authentication, generic error shapes, 404/405/400/415. */
-describe('v5 API transport (emqx-api.md §1.2)', () => {
+describe('v5 API transport (docs/emqx-api.md §1.2)', () => {
   let sim: SimBrokerHarness;
   let serverless: SimBrokerHarness;
 

@@ -3,7 +3,7 @@ import { type SimBrokerHarness, startSimBroker } from '../helpers/sim-broker.ts'
 
 const MSG_ID = /^[0-9A-F]{32}$/;
 
-describe('v5 publish, subscriptions and retainer (emqx-api.md §4.2, §4.3, §4.5)', () => {
+describe('v5 publish, subscriptions and retainer (docs/emqx-api.md §4.2, §4.3, §4.5)', () => {
   let sim: SimBrokerHarness;
 
   beforeAll(async () => {

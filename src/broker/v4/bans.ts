@@ -5,7 +5,7 @@ import type { BanKind, PageRequest } from '../model.ts';
 import { banWireSchema } from '../wire.ts';
 import { envelope, listPage } from './params.ts';
 
-/** v4 banned (emqx-api.md §3.9): three kinds, `at`/`until` in epoch seconds, meta without `hasnext`. */
+/** v4 banned (docs/emqx-api.md §3.9): three kinds, `at`/`until` in epoch seconds, meta without `hasnext`. */
 
 export const V4_BAN_AS: Readonly<Partial<Record<BanKind, string>>> = {
   CLIENT_ID: 'clientid',

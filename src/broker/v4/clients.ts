@@ -7,7 +7,7 @@ import type { ClientQuery, Fetched, MqttClient, Page, PageRequest } from '../mod
 import { envelope, epochSeconds, listPage, queryOf } from './params.ts';
 
 /**
- * v4 clients (emqx-api.md §3.2): `_page/_limit`, `_like_*`, `_gte_/_lte_` in epoch seconds, one value per
+ * v4 clients (docs/emqx-api.md §3.2): `_page/_limit`, `_like_*`, `_gte_/_lte_` in epoch seconds, one value per
  * filter, `GET /clients/{id}` answers an array (empty when unknown), times `YYYY-MM-DD HH:mm:ss` UTC.
  */
 

@@ -6,7 +6,7 @@ import { count, isoTime, numericOnly, sumCounters } from '../wire.ts';
 import { envelope } from './params.ts';
 
 /**
- * v4 nodes, stats, metrics and alarms (emqx-api.md §3.1, §3.7, §3.8): uptime as text, counters nested per
+ * v4 nodes, stats, metrics and alarms (docs/emqx-api.md §3.1, §3.7, §3.8): uptime as text, counters nested per
  * node under `stats` / `metrics`, alarms per node with times in microseconds.
  */
 

@@ -7,7 +7,7 @@ import { notSupported } from '../wire.ts';
 import { envelope } from './params.ts';
 
 /**
- * v4-only data (emqx-api.md §3.5, §3.6, §3.10): plugins and listeners per node, rule-engine resources.
+ * v4-only data (docs/emqx-api.md §3.5, §3.6, §3.10): plugins and listeners per node, rule-engine resources.
  * v5's retained-message, authentication, authorization, action and connector APIs have no v4 form here.
  */
 

@@ -3,7 +3,7 @@ import type { BrokerTransport } from '../api.ts';
 import type { Page, PageRequest } from '../model.ts';
 import { type ListRead, type PageMeta, pageMetaSchema, readPage } from '../wire.ts';
 
-/** v4 wire basics (emqx-api.md §1.4): every success is `{code: 0, data, meta}`; paging is `_page/_limit`. */
+/** v4 wire basics (docs/emqx-api.md §1.4): every success is `{code: 0, data, meta}`; paging is `_page/_limit`. */
 
 export const envelope = <T extends z.ZodType>(data: T) =>
   z.object({ code: z.literal(0), data, meta: pageMetaSchema });

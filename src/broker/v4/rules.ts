@@ -6,7 +6,7 @@ import { isoTime } from '../wire.ts';
 import { envelope, listPage } from './params.ts';
 
 /**
- * v4 rule engine (emqx-api.md §3.10): `rawsql`, `enabled`, `for`, `created_at` in ms, metrics inside the
+ * v4 rule engine (docs/emqx-api.md §3.10): `rawsql`, `enabled`, `for`, `created_at` in ms, metrics inside the
  * rule; an unknown rule is `{"code":404}` inside HTTP 200.
  */
 

@@ -5,7 +5,7 @@ import type { MqttSubscription, PageRequest, SubscriptionQuery } from '../model.
 import { splitShare } from '../wire.ts';
 import { envelope, listPage, queryOf } from './params.ts';
 
-/** v4 subscriptions (emqx-api.md §3.3): `share` and `_match_topic`, per client `GET /subscriptions/{id}`. */
+/** v4 subscriptions (docs/emqx-api.md §3.3): `share` and `_match_topic`, per client `GET /subscriptions/{id}`. */
 
 const subscriptionSchema = z
   .object({ clientid: z.string(), topic: z.string(), qos: z.number(), node: z.string().nullish() })

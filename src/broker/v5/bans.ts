@@ -5,7 +5,7 @@ import type { BanKind, PageRequest } from '../model.ts';
 import { banWireSchema, pageMetaSchema } from '../wire.ts';
 import { listPage } from './params.ts';
 
-/** v5 banned (emqx-api.md §4.4): six kinds, RFC 3339 times, `until: "infinity"` for never. */
+/** v5 banned (docs/emqx-api.md §4.4): six kinds, RFC 3339 times, `until: "infinity"` for never. */
 
 export const V5_BAN_AS: Readonly<Record<BanKind, string>> = {
   CLIENT_ID: 'clientid',

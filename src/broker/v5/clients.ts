@@ -6,7 +6,7 @@ import type { ClientQuery, Fetched, MqttClient, MqttClientField, PageRequest } f
 import { pageMetaSchema } from '../wire.ts';
 import { listPage } from './params.ts';
 
-/** v5 clients (emqx-api.md §4.1): `page/limit`, `like_*`, `gte_/lte_` in epoch ms, repeatable `clientid`. */
+/** v5 clients (docs/emqx-api.md §4.1): `page/limit`, `like_*`, `gte_/lte_` in epoch ms, repeatable `clientid`. */
 
 const clientSchema = clientWireSchema(V5_CLIENT_FIELDS);
 const listSchema = z.object({ data: z.array(clientSchema), meta: pageMetaSchema });

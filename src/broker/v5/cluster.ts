@@ -4,7 +4,7 @@ import { brokerPath, parseBody } from '../call.ts';
 import type { Alarm, ClusterNode } from '../model.ts';
 import { count, isoTime, numericOnly, pageMetaSchema, sumCounters } from '../wire.ts';
 
-/** v5 nodes, stats, metrics and alarms (emqx-api.md §4.7): flat objects, uptime in ms, RFC 3339 times. */
+/** v5 nodes, stats, metrics and alarms (docs/emqx-api.md §4.7): flat objects, uptime in ms, RFC 3339 times. */
 
 const nodeSchema = z
   .object({

@@ -13,7 +13,7 @@ import { notSupported, pageMetaSchema } from '../wire.ts';
 import { listPage, queryOf } from './params.ts';
 
 /**
- * v5-only data (emqx-api.md §4.8–4.10): built-in database authentication users and authorization rules,
+ * v5-only data (docs/emqx-api.md §4.8–4.10): built-in database authentication users and authorization rules,
  * actions and connectors. v4's plugins, listeners and rule-engine resources do not exist in this form.
  */
 

@@ -3,7 +3,7 @@ import type { BrokerTransport } from '../api.ts';
 import type { Page, PageRequest } from '../model.ts';
 import { type ListRead, type PageMeta, readPage } from '../wire.ts';
 
-/** v5 paging parameters (emqx-api.md §1.3): `page`, `limit`, no leading underscore. */
+/** v5 paging parameters (docs/emqx-api.md §1.3): `page`, `limit`, no leading underscore. */
 export const pageParams = (page: PageRequest): Array<[string, string]> => [
   ['page', String(page.page)],
   ['limit', String(page.limit)],

@@ -5,7 +5,7 @@ import type { PageRequest, RetainedMessage } from '../model.ts';
 import { isoTime, pageMetaSchema } from '../wire.ts';
 import { listPage, queryOf } from './params.ts';
 
-/** v5 retained messages (emqx-api.md §4.5): lists carry no payload, one message carries it in base64. */
+/** v5 retained messages (docs/emqx-api.md §4.5): lists carry no payload, one message carries it in base64. */
 
 const messageSchema = z
   .object({

@@ -5,7 +5,7 @@ import type { PageRequest, Rule } from '../model.ts';
 import { isoTime, pageMetaSchema } from '../wire.ts';
 import { listPage } from './params.ts';
 
-/** v5 rules (emqx-api.md §4.6): `sql`, `enable`, `from`; metrics are a separate call. */
+/** v5 rules (docs/emqx-api.md §4.6): `sql`, `enable`, `from`; metrics are a separate call. */
 
 export const ruleSchema = z
   .object({

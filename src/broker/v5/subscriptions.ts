@@ -5,7 +5,7 @@ import type { MqttSubscription, PageRequest, SubscriptionQuery } from '../model.
 import { pageMetaSchema, splitShare } from '../wire.ts';
 import { listPage, queryOf } from './params.ts';
 
-/** v5 subscriptions (emqx-api.md §4.1, §4.2): per client a bare array, the list in `{data, meta}`. */
+/** v5 subscriptions (docs/emqx-api.md §4.1, §4.2): per client a bare array, the list in `{data, meta}`. */
 
 const subscriptionSchema = z
   .object({

@@ -8,7 +8,7 @@ import type { Deployment } from '../../platform/model.ts';
 /**
  * What every broker field on Deployment shares: the guarded API of the parent deployment, and Relay
  * connections over EMQX pages. Broker fields are nullable so that one failing deployment puts null on its
- * own path only (CONTRACT §4), never on a `deployments` list that other deployments share.
+ * own path only (docs/CONTRACT.md §4), never on a `deployments` list that other deployments share.
  */
 
 /** A page of broker data as a Relay connection, fetched with the smallest EMQX page that covers it. */

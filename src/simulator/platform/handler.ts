@@ -55,7 +55,7 @@ function operations(options: PlatformHandlerOptions): Record<PlatformOperation, 
 }
 
 /**
- * The EMQX Cloud Platform API (emqx-api.md §2, seed 000). Order of checks: credentials (401), route (404/405),
+ * The EMQX Cloud Platform API (docs/emqx-api.md §2, seed 000). Order of checks: credentials (401), route (404/405),
  * quota (429, counted for every authenticated request to a known route whatever its outcome), then the call.
  */
 export function createPlatformHandler(options: PlatformHandlerOptions): SimHandler {

@@ -16,7 +16,7 @@ export function parseCreateAt(text: string): number {
   return epochMs;
 }
 
-/** An element of `GET /deployments` (emqx-api.md §2.2). */
+/** An element of `GET /deployments` (docs/emqx-api.md §2.2). */
 export const toListItem = (record: DeploymentRecord) => ({
   connections: record.connections,
   tps: record.tps,
@@ -31,7 +31,7 @@ export const toListItem = (record: DeploymentRecord) => ({
   version: record.version,
 });
 
-/** `GET /deployments/{id}` (emqx-api.md §2.3): no `projectName`, no `version`. */
+/** `GET /deployments/{id}` (docs/emqx-api.md §2.3): no `projectName`, no `version`. */
 export const toDetail = (record: DeploymentRecord) => ({
   connections: record.connections,
   tps: record.tps,

@@ -6,7 +6,7 @@ import type { PublishMessage } from '../../../src/validation/payload.ts';
 import { fakeTransport } from '../broker/fake-transport.ts';
 
 /**
- * Partial success, as EMQX reports it (emqx-api.md §3.4, §4.1, §4.3): per-item answers mapped to one result per
+ * Partial success, as EMQX reports it (docs/emqx-api.md §3.4, §4.1, §4.3): per-item answers mapped to one result per
  * input item, in order. The simulator cannot easily be made to fail one item, so these use recorded shapes.
  */
 

@@ -4,7 +4,7 @@ import { createV5Broker } from '../../../src/broker/v5/index.ts';
 import { NotSupportedError } from '../../../src/errors.ts';
 import { fakeTransport, fixture } from './fake-transport.ts';
 
-/** The adapters translate documented wire bodies (emqx-api.md) into the same domain values. */
+/** The adapters translate documented wire bodies (docs/emqx-api.md) into the same domain values. */
 
 const query = (request: { query?: URLSearchParams }) => Object.fromEntries(request.query ?? []);
 

@@ -4,7 +4,7 @@ import type { BrokerVersion } from '../../../src/broker/model.ts';
 import { RateLimitedError, UpstreamError, UpstreamUnavailableError } from '../../../src/errors.ts';
 import type { HttpClient, UpstreamCall, UpstreamReply } from '../../../src/http/client.ts';
 
-/** The one broker call: what each status and envelope means, per version (emqx-api.md §1.2, §1.4, §4.12). */
+/** The one broker call: what each status and envelope means, per version (docs/emqx-api.md §1.2, §1.4, §4.12). */
 
 const SECRET = 'app-secret-1234';
 

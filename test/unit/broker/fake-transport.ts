@@ -19,6 +19,6 @@ export function fakeTransport(
   return { transport, requests };
 }
 
-/** A body from test/fixtures/broker (copied from emqx-api.md). */
+/** A body from test/fixtures/broker (copied from docs/emqx-api.md). */
 export const fixture = (name: string): any =>
   JSON.parse(readFileSync(new URL(`../../fixtures/broker/${name}.json`, import.meta.url), 'utf8'));

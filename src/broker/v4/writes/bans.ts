@@ -5,7 +5,7 @@ import type { BanWrite, BrokerWriteApi } from '../../write-api.ts';
 import { writePath } from '../../write-support.ts';
 
 /**
- * v4 banned writes (emqx-api.md §3.9): three kinds only, times in epoch seconds, and EMQX 4.4 bans for five
+ * v4 banned writes (docs/emqx-api.md §3.9): three kinds only, times in epoch seconds, and EMQX 4.4 bans for five
  * minutes unless told otherwise — it has no permanent ban, so "never expires" is sent as the last second of
  * year 9999. The answer echoes the request; delete is idempotent.
  */

@@ -13,7 +13,7 @@ import {
 import { refuseCommaTopic } from './checks.ts';
 
 /**
- * v4 kick and subscribe on a client's behalf (emqx-api.md §3.2, §3.4). Errors come inside HTTP 200:
+ * v4 kick and subscribe on a client's behalf (docs/emqx-api.md §3.2, §3.4). Errors come inside HTTP 200:
  * 112 "not online", 115 bad topic, 116 bad QoS. v4 has no bulk kick, so a batch kick is one DELETE per
  * client (a few at a time), each with its own outcome.
  */

@@ -7,7 +7,7 @@ import { itemError, requireOnePerItem, writePath } from '../../write-support.ts'
 import { refuseCommaTopic } from './checks.ts';
 
 /**
- * v4 publish (emqx-api.md §3.4): `encoding` (not `payload_encoding`); a `return` key makes EMQX answer the
+ * v4 publish (docs/emqx-api.md §3.4): `encoding` (not `payload_encoding`); a `return` key makes EMQX answer the
  * message id. v4 never says whether anybody was subscribed, so `delivered` is null. The batch answers one
  * `{topic, code}` per message, in order.
  */

@@ -8,7 +8,7 @@ import { ruleNotFound, writePath } from '../../write-support.ts';
 import { ruleSchema } from '../rules.ts';
 
 /**
- * v4 rule engine writes (emqx-api.md §3.10). Errors are HTTP-like codes inside HTTP 200: an unknown rule is
+ * v4 rule engine writes (docs/emqx-api.md §3.10). Errors are HTTP-like codes inside HTTP 200: an unknown rule is
  * `{code: 400, "Rule … Not Found"}` on update, `{code: 404}` elsewhere; delete is idempotent. v4 rules have
  * no name, so a name given to a v4 rule is not sent. Rule ids keep their colon in the path (`rule:1a2b`):
  * EMQX 4.4 looks them up without percent-decoding.

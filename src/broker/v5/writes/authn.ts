@@ -6,7 +6,7 @@ import type { AuthnUserWrite, BrokerWriteApi } from '../../write-api.ts';
 import { writePath } from '../../write-support.ts';
 
 /**
- * v5 built-in database users (emqx-api.md §4.8) of the password-based authenticator. Create answers 201
+ * v5 built-in database users (docs/emqx-api.md §4.8) of the password-based authenticator. Create answers 201
  * (409 ALREADY_EXISTS for a duplicate), update 200, delete 204, import 204 (≤ 5.8.1) or 200 with counts.
  * Passwords only ever travel in request bodies.
  */

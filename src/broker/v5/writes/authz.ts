@@ -5,7 +5,7 @@ import type { AuthzRuleWrite, AuthzTarget, BrokerWriteApi } from '../../write-ap
 import { writePath } from '../../write-support.ts';
 
 /**
- * v5 built-in database authorization rules (emqx-api.md §4.9). Setting a username's or client's rules is a
+ * v5 built-in database authorization rules (docs/emqx-api.md §4.9). Setting a username's or client's rules is a
  * `PUT` (creates when absent, body key must equal the path value); the rules for everyone are replaced
  * with `POST …/all`. Every write answers 204; deleting an unknown username or client is 404.
  */

@@ -7,7 +7,7 @@ import { rfc3339Seconds, writePath } from '../../write-support.ts';
 import { banSchema } from '../bans.ts';
 
 /**
- * v5 banned writes (emqx-api.md §4.4): `POST /banned` answers 200 with the bare ban; `until` is sent as
+ * v5 banned writes (docs/emqx-api.md §4.4): `POST /banned` answers 200 with the bare ban; `until` is sent as
  * `"infinity"` for a permanent ban because the default changed between releases (+1 year ≤ 5.7, infinity
  * ≥ 5.8.1). Deletes answer 204, or 404 when there was no such ban.
  */

@@ -5,7 +5,7 @@ import type { BrokerWriteApi, ItemResult, SubscriptionChange } from '../../write
 import { clientNotFound, itemError, writePath } from '../../write-support.ts';
 
 /**
- * v5 kick and subscribe on a client's behalf (emqx-api.md §4.1, §4.12): kick and unsubscribe answer 204,
+ * v5 kick and subscribe on a client's behalf (docs/emqx-api.md §4.1, §4.12): kick and unsubscribe answer 204,
  * subscribe 200; an unknown client is 404 `CLIENTID_NOT_FOUND`. Bulk subscribe answers an array when every
  * item worked and `{succeed, failed}` otherwise; bulk kick always answers 204 and ignores unknown IDs.
  */

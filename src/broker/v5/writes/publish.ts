@@ -6,7 +6,7 @@ import type { BrokerWriteApi, ItemResult, PublishOutcome } from '../../write-api
 import { itemError, writePath } from '../../write-support.ts';
 
 /**
- * v5 publish (emqx-api.md §4.3): 200 `{id}` delivered, 202 `{reason_code: 16}` nobody subscribed (a success),
+ * v5 publish (docs/emqx-api.md §4.3): 200 `{id}` delivered, 202 `{reason_code: 16}` nobody subscribed (a success),
  * 503 `{reason_code: 131}` failed to dispatch. The bulk answer is an array in request order.
  */
 

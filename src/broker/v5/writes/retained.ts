@@ -3,7 +3,7 @@ import type { BrokerTransport } from '../../api.ts';
 import type { BrokerWriteApi } from '../../write-api.ts';
 import { writePath } from '../../write-support.ts';
 
-/** v5 `DELETE /mqtt/retainer/message/{topic}` (emqx-api.md §4.5): 204, or 404 when nothing is retained there. */
+/** v5 `DELETE /mqtt/retainer/message/{topic}` (docs/emqx-api.md §4.5): 204, or 404 when nothing is retained there. */
 export function v5RetainedWrites(t: BrokerTransport): Pick<BrokerWriteApi, 'deleteRetained'> {
   async function deleteRetained(topic: string) {
     const path = writePath('/mqtt/retainer/message/{topic}', { topic });

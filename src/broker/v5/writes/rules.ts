@@ -6,7 +6,7 @@ import { ruleNotFound, writePath } from '../../write-support.ts';
 import { ruleSchema } from '../rules.ts';
 
 /**
- * v5 rule writes (emqx-api.md §4.6). `PUT /rules/{id}` replaces the whole rule (`sql` required, a missing
+ * v5 rule writes (docs/emqx-api.md §4.6). `PUT /rules/{id}` replaces the whole rule (`sql` required, a missing
  * `enable` means true) and in 5.x creates an unknown id, so updates read the rule first: an unknown id is
  * NOT_FOUND and whatever the caller left out keeps its current value.
  */

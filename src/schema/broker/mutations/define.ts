@@ -52,7 +52,7 @@ const rawDeploymentId = (args: unknown) => {
 };
 
 /**
- * Field options of a broker mutation: operator or above (CONTRACT §3), and the marker that makes the audit
+ * Field options of a broker mutation: operator or above (docs/CONTRACT.md §3), and the marker that makes the audit
  * plugin record a refusal for the caller's role (src/schema/audit-plugin.ts).
  */
 export const operatorOnly = (operation: string) =>
