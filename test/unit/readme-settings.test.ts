@@ -12,9 +12,9 @@ const rows = readFileSync('README.md', 'utf8')
   .split('\n')
   .filter((line) => line.startsWith('|'));
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const segmentPattern = (segment: string) =>
-  segment === '<key>' ? '<[\\w-]+>' : `(?:${escape(segment)}|<[\\w-]+>)`;
+  segment === '<key>' ? '<[\\w-]+>' : `(?:${escapeRegExp(segment)}|<[\\w-]+>)`;
 
 function documented(path: string): boolean {
   const segments = path.split('.');
