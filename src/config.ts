@@ -114,8 +114,20 @@ export const configFileSchema = z.object({
       timeoutMs: z.number().int().positive().default(8_000),
       /** Concurrent calls to one deployment's broker API from one replica. */
       brokerConcurrency: z.number().int().positive().default(8),
+      /** Per upstream and replica: this many failures in a row stop calls to it for `openSeconds`, then one probe. */
+      breaker: z
+        .object({
+          failures: z.number().int().positive().default(5),
+          openSeconds: z.number().positive().default(10),
+        })
+        .default({ failures: 5, openSeconds: 10 }),
     })
-    .default({ connectTimeoutMs: 3_000, timeoutMs: 8_000, brokerConcurrency: 8 }),
+    .default({
+      connectTimeoutMs: 3_000,
+      timeoutMs: 8_000,
+      brokerConcurrency: 8,
+      breaker: { failures: 5, openSeconds: 10 },
+    }),
   limits: z
     .object({
       /** Largest message a publish mutation accepts (decoded bytes for base64). */

@@ -57,9 +57,24 @@ export class RateLimitedError extends ExpectedError {
   }
 }
 
+/**
+ * Why an upstream could not be used. The first three say the upstream itself is failing and count against its
+ * circuit breaker; the others are the gateway's own decisions (or the caller's) and do not.
+ */
+export type UnavailableReason =
+  | 'timeout'
+  | 'unreachable'
+  | 'status'
+  | 'cancelled'
+  | 'busy'
+  | 'open'
+  | 'deadline';
+
 export class UpstreamUnavailableError extends ExpectedError {
-  constructor(message: string) {
+  readonly reason: UnavailableReason;
+  constructor(message: string, reason: UnavailableReason = 'status') {
     super('UPSTREAM_UNAVAILABLE', message);
+    this.reason = reason;
   }
 }
 

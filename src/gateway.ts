@@ -13,6 +13,7 @@ import { collectQuotaGauge } from './observability.ts';
 import { createDeploymentCatalog } from './platform/catalog.ts';
 import { createPlatformApi } from './platform/client.ts';
 import { createLifecycle } from './platform/lifecycle.ts';
+import { createBreakers } from './resilience/breakers.ts';
 import type { Services } from './services.ts';
 import { createFailoverStore } from './store/failover.ts';
 import { createMemoryStore } from './store/memory.ts';
@@ -63,13 +64,21 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     quotas: config.platform.quotas,
     keyPrefix: KEY_PREFIX,
     failClosed: new Set(['startDeployment', 'stopDeployment', 'createDeployment']),
+    logger,
   });
   collectQuotaGauge(metrics, quotas);
   const cache = createReadThroughCache({ store, keyPrefix: KEY_PREFIX, logger });
-  const platform = createPlatformApi({ config: config.platform, http, quotas, logger });
+  const breakers = createBreakers({ settings: config.upstream.breaker, logger, metrics });
+  const platform = createPlatformApi({
+    config: config.platform,
+    http,
+    quotas,
+    logger,
+    breaker: breakers.of('platform'),
+  });
   const catalog = createDeploymentCatalog({ platform, cache, config, logger, metrics });
   const lifecycle = createLifecycle({ platform, catalog });
-  const brokers = createBrokerRegistry({ config, http, cache, scrub, metrics });
+  const brokers = createBrokerRegistry({ config, http, cache, scrub, metrics, breakers });
   const services: Services = {
     config,
     logger,
@@ -82,6 +91,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     catalog,
     lifecycle,
     brokers,
+    breakers,
     scrub,
   };
 

@@ -36,6 +36,12 @@ export function createMetrics() {
       labelNames: ['kind', 'source'] as const,
       registers: [registry],
     }),
+    breakerState: new Gauge({
+      name: 'gateway_circuit_breaker_state',
+      help: 'Circuit breaker per upstream (platform or deployment ID) on this replica: 0 closed, 1 half-open, 2 open',
+      labelNames: ['upstream'] as const,
+      registers: [registry],
+    }),
     quotaRemaining: new Gauge({
       name: 'gateway_platform_quota_remaining',
       help: 'Remaining fleet-wide platform API calls in the current window, as last seen by this replica',

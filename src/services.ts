@@ -6,6 +6,7 @@ import type { Metrics } from './metrics.ts';
 import type { DeploymentCatalog } from './platform/catalog.ts';
 import type { PlatformApi } from './platform/client.ts';
 import type { Lifecycle } from './platform/lifecycle.ts';
+import type { Breakers } from './resilience/breakers.ts';
 import type { QuotaGuard } from './store/quotas.ts';
 import type { ReadThroughCache } from './store/read-through.ts';
 import type { Store } from './store/store.ts';
@@ -24,6 +25,8 @@ export interface Services {
   lifecycle: Lifecycle;
   /** Each configured deployment's broker API (adapter, concurrency cap, cached reads). */
   brokers: BrokerRegistry;
+  /** One circuit breaker per upstream of this replica. */
+  breakers: Breakers;
   /** Scrubs every configured secret from a piece of text. */
   scrub: (text: string) => string;
 }

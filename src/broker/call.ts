@@ -144,7 +144,7 @@ function statusError(options: BrokerCallOptions, reply: UpstreamReply): Error {
       (retryAfterMs(reply) ?? 1000) / 1000,
     );
   if (status >= 500)
-    return new UpstreamUnavailableError(describe(options, status, code, field(body, 'message')));
+    return new UpstreamUnavailableError(describe(options, status, code, field(body, 'message')), 'status');
   const fallback = status === 401 ? 'UNAUTHORIZED' : String(status);
   const message = typeof body === 'string' ? body : field(body, 'message');
   return new UpstreamError(describe(options, status, code, message), String(code ?? fallback), status);

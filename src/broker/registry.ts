@@ -1,6 +1,7 @@
 import type { GatewayConfig } from '../config.ts';
 import type { HttpClient } from '../http/client.ts';
 import type { Metrics } from '../metrics.ts';
+import type { Breakers } from '../resilience/breakers.ts';
 import type { ReadThroughCache } from '../store/read-through.ts';
 import type { BrokerApi } from './api.ts';
 import { brokerApiFor } from './factory.ts';
@@ -24,6 +25,7 @@ export interface BrokerRegistryOptions {
   http: HttpClient;
   cache: ReadThroughCache;
   scrub: (text: string) => string;
+  breakers: Breakers;
   metrics?: Metrics;
 }
 
@@ -47,6 +49,7 @@ export function createBrokerRegistry(options: BrokerRegistryOptions): BrokerRegi
           call,
           cache: options.cache,
           slots,
+          breaker: options.breakers.of(deploymentId),
           ttlMs: config.cache.brokerTtlSeconds * 1000,
           staleTtlMs: config.cache.brokerStaleTtlSeconds * 1000,
           ...(options.metrics ? { metrics: options.metrics } : {}),

@@ -36,7 +36,12 @@ export function createSemaphore(limit: number, maxWaitMs: number): Semaphore {
         },
         timer: setTimeout(() => {
           waiting.splice(waiting.indexOf(entry), 1);
-          reject(new UpstreamUnavailableError('The broker API is too busy: no call slot came free in time'));
+          reject(
+            new UpstreamUnavailableError(
+              'The broker API is too busy: no call slot came free in time',
+              'busy',
+            ),
+          );
         }, maxWaitMs),
       };
       waiting.push(entry);

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { Metrics } from '../metrics.ts';
+import type { CircuitBreaker } from '../resilience/breaker.ts';
 import type { ReadThroughCache } from '../store/read-through.ts';
 import type { BrokerTransport } from './api.ts';
 import { brokerCacheKey } from './cache-keys.ts';
-import type { BrokerCall, BrokerReply } from './call.ts';
+import type { BrokerCall, BrokerReply, BrokerRequest } from './call.ts';
 import type { Semaphore } from './semaphore.ts';
 
 /**
@@ -20,6 +21,8 @@ export interface BrokerTransportOptions {
   call: BrokerCall;
   cache: ReadThroughCache;
   slots: Semaphore;
+  /** The deployment's breaker: checked before a call slot is waited for, so an open circuit answers at once. */
+  breaker: CircuitBreaker;
   /** Age below which a cached read is served without asking EMQX. */
   ttlMs: number;
   /** How long an expired read may still be served (STALE) when EMQX fails; ≤ ttlMs disables that. */
@@ -28,11 +31,12 @@ export interface BrokerTransportOptions {
 }
 
 export function createBrokerTransport(options: BrokerTransportOptions): BrokerTransport {
-  const { deploymentId, call, cache, slots } = options;
+  const { deploymentId, call, cache, slots, breaker } = options;
+  const send = (request: BrokerRequest) => breaker.run(() => slots.run(() => call(request)));
   return {
     async send(request) {
       if (request.method !== 'GET') {
-        const reply = await slots.run(() => call(request));
+        const reply = await send(request);
         return { ...reply, freshness: { source: 'UPSTREAM', fetchedAt: Date.now() } };
       }
       const key = brokerCacheKey(deploymentId, request.domain, request.path.path, request.query);
@@ -40,7 +44,7 @@ export function createBrokerTransport(options: BrokerTransportOptions): BrokerTr
         ttlMs: options.ttlMs,
         staleTtlMs: Math.max(options.staleTtlMs, options.ttlMs),
         schema: replySchema,
-        fetch: () => slots.run(() => call(request)),
+        fetch: () => send(request),
         refreshInBackground: false,
       });
       options.metrics?.cacheReads.inc({ kind: `broker:${request.domain}`, source: read.source });

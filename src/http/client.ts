@@ -132,13 +132,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             : ((error as { code?: string }).code ?? 'error');
         options.metrics?.upstreamCalls.inc({ ...labels, status: reason });
         options.logger.warn({ ...labels, method: call.method, reason, attempt }, 'upstream call failed');
-        if (call.signal?.aborted) throw new UpstreamUnavailableError('The request was cancelled');
+        if (call.signal?.aborted)
+          throw new UpstreamUnavailableError('The request was cancelled', 'cancelled');
         if (!call.idempotent && !unsent) throw new OutcomeUnknownError(`${call.endpoint}`);
         if (attempt >= attempts || !unsent) {
           throw new UpstreamUnavailableError(
             reason === 'timeout'
               ? `${call.api === 'platform' ? 'EMQX Cloud' : 'The broker API'} did not answer in time`
               : `Cannot reach ${call.api === 'platform' ? 'EMQX Cloud' : 'the broker API'}`,
+            reason === 'timeout' ? 'timeout' : 'unreachable',
           );
         }
       }

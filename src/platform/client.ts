@@ -9,6 +9,7 @@ import {
 } from '../errors.ts';
 import { type HttpClient, retryAfterMs, type UpstreamReply } from '../http/client.ts';
 import type { Logger } from '../logger.ts';
+import type { CircuitBreaker } from '../resilience/breaker.ts';
 import type { QuotaGuard } from '../store/quotas.ts';
 import {
   type CreateDeploymentRequest,
@@ -37,15 +38,19 @@ export interface PlatformApiOptions {
   http: HttpClient;
   quotas: QuotaGuard;
   logger: Logger;
+  /** The platform's breaker: while open, no quota is spent and no call is made. */
+  breaker: CircuitBreaker;
 }
 
 export type PlatformApi = ReturnType<typeof createPlatformApi>;
 
-export function createPlatformApi({ config, http, quotas, logger }: PlatformApiOptions) {
+export function createPlatformApi({ config, http, quotas, logger, breaker }: PlatformApiOptions) {
   const base = config.apiUrl.replace(/\/+$/, '');
   const credentials = { user: config.apiKey, password: config.apiSecret };
 
-  async function send(
+  const send = (...args: Parameters<typeof sendNow>) => breaker.run(() => sendNow(...args));
+
+  async function sendNow(
     endpoint: QuotaEndpoint,
     method: 'GET' | 'POST',
     path: string,
@@ -71,7 +76,7 @@ export function createPlatformApi({ config, http, quotas, logger }: PlatformApiO
       );
     }
     if (reply.status >= 500)
-      throw new UpstreamUnavailableError(`EMQX Cloud answered ${reply.status} to ${endpoint}`);
+      throw new UpstreamUnavailableError(`EMQX Cloud answered ${reply.status} to ${endpoint}`, 'status');
     return reply;
   }
 

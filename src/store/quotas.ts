@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { RateLimitedError } from '../errors.ts';
 import type { Store } from './store.ts';
 
@@ -32,6 +33,8 @@ export interface QuotaGuardOptions {
    * @default 5
    */
   storeDownRetryAfterSeconds?: number;
+  /** Told once when an endpoint's quota is spent (or paused) and once when it can be called again. */
+  logger?: Pick<Logger, 'warn' | 'info'>;
 }
 
 export interface QuotaSnapshot {
@@ -61,6 +64,22 @@ export function createQuotaGuard(options: QuotaGuardOptions): QuotaGuard {
   const now = options.now ?? Date.now;
   const failClosed = options.failClosed ?? new Set<string>();
   const storeDownSeconds = options.storeDownRetryAfterSeconds ?? 5;
+  const spent = new Set<string>();
+
+  /** One line per change of an endpoint's state, not one per refused read. */
+  function refused(endpoint: string, error: RateLimitedError): RateLimitedError {
+    if (!spent.has(endpoint)) {
+      spent.add(endpoint);
+      options.logger?.warn(
+        { endpoint, retryAfterSeconds: error.retryAfterSeconds },
+        'platform quota spent; serving cached data until it frees up',
+      );
+    }
+    return error;
+  }
+  function allowed(endpoint: string) {
+    if (spent.delete(endpoint)) options.logger?.info({ endpoint }, 'platform quota available again');
+  }
 
   const quotaOf = (endpoint: string) => {
     const quota = quotas[endpoint];
@@ -99,9 +118,12 @@ export function createQuotaGuard(options: QuotaGuardOptions): QuotaGuard {
     const at = now();
     const until = await guarded(endpoint, () => pausedUntil(endpoint, at));
     if (until !== null) {
-      throw new RateLimitedError(
-        `${endpoint} is paused for every replica after the platform answered 429 (rate limited)`,
-        (until - at) / 1000,
+      throw refused(
+        endpoint,
+        new RateLimitedError(
+          `${endpoint} is paused for every replica after the platform answered 429 (rate limited)`,
+          (until - at) / 1000,
+        ),
       );
     }
     const key = countKey(endpoint);
@@ -109,11 +131,15 @@ export function createQuotaGuard(options: QuotaGuardOptions): QuotaGuard {
       store.takeQuota(key, limit, windowMs, at, { requireShared }),
     );
     if (!decision.allowed) {
-      throw new RateLimitedError(
-        `The platform allows ${limit} ${endpoint} calls per ${windowSeconds} s and the gateway has spent them`,
-        decision.retryAfterMs / 1000,
+      throw refused(
+        endpoint,
+        new RateLimitedError(
+          `The platform allows ${limit} ${endpoint} calls per ${windowSeconds} s and the gateway has spent them`,
+          decision.retryAfterMs / 1000,
+        ),
       );
     }
+    allowed(endpoint);
   }
 
   async function pause(endpoint: string, retryAfterMs?: number): Promise<void> {

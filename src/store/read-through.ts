@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { ExpectedError } from '../errors.ts';
 import type { Store } from './store.ts';
 
 export type ReadSource = 'UPSTREAM' | 'CACHE' | 'STALE';
@@ -206,20 +207,27 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
     return started;
   }
 
+  /**
+   * An expected upstream outcome (spent quota, open circuit, timeout) is logged where its state changes (the
+   * quota guard, the breaker, the HTTP client), so here it is one debug line, not a warning with a stack per read.
+   */
+  function staleServed(error: unknown, key: string) {
+    if (error instanceof ExpectedError) logger?.debug({ key, code: error.code }, 'serving the stale value');
+    else logger?.warn({ err: error, key }, 'Refresh failed; serving the stale value');
+  }
+
   async function read<T>(key: string, opts: ReadOptions<T>): Promise<ReadResult<T>> {
     const entry = await load(key, opts.schema);
     if (entry && isFresh(entry, opts.ttlMs)) return { ...entry, source: 'CACHE' };
     if (entry && opts.refreshInBackground !== false) {
-      coalesced(key, opts).catch((error: unknown) => {
-        logger?.warn({ err: error, key }, 'Background refresh failed; serving the stale value');
-      });
+      coalesced(key, opts).catch((error: unknown) => staleServed(error, key));
       return { ...entry, source: 'STALE' };
     }
     try {
       return await coalesced(key, opts);
     } catch (error) {
       if (!entry) throw error;
-      logger?.warn({ err: error, key }, 'Refresh failed; serving the stale value');
+      staleServed(error, key);
       return { ...entry, source: 'STALE' };
     }
   }
