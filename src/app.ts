@@ -10,13 +10,17 @@ import { useOperationMetrics } from './observability.ts';
 import { buildSchema } from './schema/index.ts';
 import { createSecurityPlugins, securityOptions } from './security/index.ts';
 import type { Services } from './services.ts';
+import type { Readiness } from './serving/readiness.ts';
+import type { LoadShedder, ShedReason } from './serving/shedding.ts';
 
 /** What the app needs beyond the services: who is calling, and whether the process may take traffic. */
 export interface AppDeps {
   services: Services;
   authenticate: Authenticator;
-  /** False during start-up and shutdown; /readyz answers 503 then. */
-  isReady: () => boolean;
+  /** What /readyz answers: 200 while `ready`, 503 while starting or draining; degradations in the body. */
+  readiness: () => Readiness;
+  /** Admission for /graphql (probes are never shed). */
+  shedder?: LoadShedder;
   /** Versioned namespace of shared-store keys (the per-caller rate limit keeps its windows there). */
   keyPrefix: string;
 }
@@ -51,6 +55,29 @@ function useBearerAuth(authenticate: Authenticator, callers: WeakMap<Request, Ca
 const isGraphQLError = (error: unknown): error is GraphQLError =>
   error instanceof Error && error.name === 'GraphQLError';
 
+/**
+ * Yoga's own refusals (a body that is not JSON, a missing query) carry the parser's text in
+ * `extensions.originalError` and ask for HTTP 200 under `Accept: application/json` (`http.spec`): both dropped,
+ * so every refusal is a 400 BAD_USER_INPUT that quotes nothing of the input.
+ */
+function requestError(error: GraphQLError): GraphQLError {
+  const { originalError, http, code, ...rest } = error.extensions as Record<string, unknown> & {
+    http?: { spec?: boolean; status?: number; headers?: Record<string, string> };
+  };
+  if (originalError === undefined && !http?.spec && code !== 'BAD_REQUEST') return error;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    path: error.path,
+    extensions: {
+      ...rest,
+      code: code === 'BAD_REQUEST' || code === undefined ? 'BAD_USER_INPUT' : code,
+      ...(http
+        ? { http: { status: http.status ?? 400, ...(http.headers ? { headers: http.headers } : {}) } }
+        : {}),
+    },
+  });
+}
+
 function maskError(services: Services) {
   return (error: unknown): Error => {
     let original: unknown = error;
@@ -63,7 +90,7 @@ function maskError(services: Services) {
         extensions: original.extensions,
       });
     }
-    if (isGraphQLError(original)) return original;
+    if (isGraphQLError(original)) return requestError(original);
     if (original instanceof CallerGoneError) services.logger.debug('caller gone; upstream work stopped');
     else services.logger.error({ err: original }, 'unexpected error while resolving');
     return new GraphQLError('Unexpected error.', {
@@ -73,7 +100,22 @@ function maskError(services: Services) {
   };
 }
 
-export function createApp({ services, authenticate, isReady, keyPrefix }: AppDeps) {
+const SHED_BODY = JSON.stringify({
+  errors: [
+    {
+      message: 'This gateway replica is at capacity; retry shortly (another replica may answer at once)',
+      extensions: { code: 'OVERLOADED', retryAfterSeconds: 1 },
+    },
+  ],
+});
+
+/** Answers 503 at once, before the body is read: Connection: close follows (src/serving/http-server.ts). */
+function shed(res: ServerResponse, reason: ShedReason, services: Services) {
+  services.metrics.shedRequests.inc({ reason });
+  res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end(SHED_BODY);
+}
+
+export function createApp({ services, authenticate, readiness, shedder, keyPrefix }: AppDeps) {
   const callers = new WeakMap<Request, Caller>();
   const security = securityOptions(services.config.security);
   const yoga = createYoga<{ req: IncomingMessage; res: ServerResponse }, GatewayContext>({
@@ -115,20 +157,26 @@ export function createApp({ services, authenticate, isReady, keyPrefix }: AppDep
     },
   });
 
-  /** node:http handler: probes and metrics here, everything else to Yoga. */
+  let inFlight = 0;
+
+  /** node:http handler: probes and metrics here (never shed), everything else to Yoga once admitted. */
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     if (path === '/readyz') {
-      const ready = isReady() && (services.store.kind === 'memory' || services.store.isReady());
+      const state = readiness();
       return void res
-        .writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' })
-        .end(ready ? 'ready' : 'not ready');
+        .writeHead(state.status === 'ready' ? 200 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify(state));
     }
     if (path === '/metrics') {
       const body = await services.metrics.registry.metrics();
       return void res.writeHead(200, { 'content-type': services.metrics.registry.contentType }).end(body);
     }
+    const verdict = shedder?.verdict(inFlight);
+    if (verdict) return shed(res, verdict, services);
+    inFlight++;
+    res.once('close', () => inFlight--);
     return yoga(req, res, { req, res });
   }
 

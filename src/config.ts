@@ -148,6 +148,25 @@ export const configFileSchema = z.object({
     .default({ maxPayloadBytes: 262_144, maxPageDepth: 10_000, subscriptionScanLimit: 1_000 }),
   auth: authSchema,
   security: securitySchema,
+  server: z
+    .object({
+      /** A client that has not sent its whole header block by then is cut off (header slowloris). */
+      headersTimeoutMs: z.number().int().positive().default(10_000),
+      /** A client that has not sent its whole request by then is cut off (body slowloris). */
+      requestTimeoutMs: z.number().int().positive().default(30_000),
+      /** Idle keep-alive connections are kept longer than load balancers keep theirs (60 s on most). */
+      keepAliveTimeoutMs: z.number().int().positive().default(65_000),
+      maxHeadersCount: z.number().int().positive().default(100),
+      /** Requests in progress on this replica above which new ones are shed with 503 at once. */
+      maxInFlight: z.number().int().positive().default(256),
+      /** Event-loop delay above which new requests are shed with 503 at once. */
+      maxEventLoopDelayMs: z.number().int().positive().default(500),
+      /** After SIGTERM: how long the listener stays open (readyz 503) so load balancers can move away. */
+      shutdownDelayMs: z.number().int().min(0).default(5_000),
+      /** After the delay: how long in-flight requests get to finish before their connections are cut. */
+      drainTimeoutMs: z.number().int().min(0).default(20_000),
+    })
+    .prefault({}),
 });
 
 const envSchema = z.object({
@@ -167,6 +186,7 @@ export type PlatformConfig = FileConfig['platform'];
 export type QuotaEndpoint = keyof PlatformConfig['quotas'];
 export type BrokerConfig = z.infer<typeof brokerSchema>;
 export type AuthConfig = FileConfig['auth'];
+export type ServerConfig = FileConfig['server'];
 
 export interface GatewayConfig extends FileConfig {
   port: number;

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { createApp } from './app.ts';
@@ -15,6 +15,10 @@ import { createPlatformApi } from './platform/client.ts';
 import { createLifecycle } from './platform/lifecycle.ts';
 import { createBreakers } from './resilience/breakers.ts';
 import type { Services } from './services.ts';
+import { createDrain } from './serving/drain.ts';
+import { createHttpServer } from './serving/http-server.ts';
+import { readinessOf } from './serving/readiness.ts';
+import { createLoadShedder } from './serving/shedding.ts';
 import { createFailoverStore } from './store/failover.ts';
 import { createMemoryStore } from './store/memory.ts';
 import { createQuotaGuard } from './store/quotas.ts';
@@ -95,7 +99,17 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     scrub,
   };
 
-  let ready = false;
+  let started = false;
+  const shedder = createLoadShedder(config.server);
+  const readiness = () =>
+    readinessOf({
+      started: () => started,
+      draining: () => serverDrain.draining,
+      store,
+      breakers,
+      eventLoopDelayMs: () => shedder.eventLoopDelayMs,
+    });
+  metrics.setDegradationSource(() => readiness().degraded);
   const app = createApp({
     services,
     authenticate: createAuthenticator(config.auth, {
@@ -104,16 +118,30 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
           ? createJwtVerifier(config.auth.jwt, { logger })
           : undefined,
     }),
-    isReady: () => ready,
+    readiness,
+    shedder,
     keyPrefix: KEY_PREFIX,
   });
-  const server: Server = createServer((req, res) => {
-    app.handle(req, res).catch((error: unknown) => {
-      logger.error({ err: error }, 'request handler failed');
-      if (!res.headersSent) res.writeHead(500).end();
-    });
-  });
-  server.keepAliveTimeout = 5_000;
+  const server: Server = createHttpServer(
+    config.server,
+    (req, res) => {
+      serverDrain.track(req, res);
+      return app.handle(req, res);
+    },
+    logger,
+  );
+  const serverDrain = createDrain(server);
+
+  /** Stops taking traffic (readyz 503 at once), drains, flushes the log (audit lines), releases everything. */
+  async function close(options: { delayMs: number; timeoutMs: number }): Promise<void> {
+    const started = performance.now();
+    const { cut } = await serverDrain.drain(options);
+    if (cut > 0) logger.warn({ cut }, 'drain timeout: in-flight requests cut off');
+    shedder.close();
+    await Promise.allSettled([http.close(), store.close()]);
+    logger.info({ ms: Math.round(performance.now() - started), cut }, 'drained');
+    await new Promise<void>((resolve) => logger.flush(() => resolve()));
+  }
 
   return {
     services,
@@ -127,19 +155,17 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
         server.once('error', reject);
         server.listen(port, host, () => resolve());
       });
-      ready = true;
+      started = true;
       return server.address() as AddressInfo;
     },
-    /** Stops taking traffic (readyz 503), lets in-flight requests finish, then releases everything. */
-    async close(drainMs = 10_000): Promise<void> {
-      ready = false;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const timer = setTimeout(() => server.closeAllConnections(), drainMs);
-      await closed;
-      clearTimeout(timer);
-      await Promise.allSettled([http.close(), store.close()]);
-    },
+    /** Closes at once (tests, demo): in-flight requests get `drainMs` to finish. */
+    close: (drainMs = 10_000) => close({ delayMs: 0, timeoutMs: drainMs }),
+    /**
+     * SIGTERM: /readyz 503 at once while the listener stays open for `server.shutdownDelayMs` (answers carry
+     * Connection: close), then in-flight requests get `server.drainTimeoutMs`.
+     */
+    shutdown: () =>
+      close({ delayMs: config.server.shutdownDelayMs, timeoutMs: config.server.drainTimeoutMs }),
   };
 }
 

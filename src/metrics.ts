@@ -5,12 +5,27 @@ export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   let collectQuotas: () => Promise<void> = async () => {};
+  let degradations: () => Array<{ component: string }> = () => [];
   return {
     /** Sets how the quota gauge refreshes itself when /metrics is scraped. */
     setQuotaCollector(collect: () => Promise<void>) {
       collectQuotas = collect;
     },
+    /** Sets where the degradation gauge reads its list when /metrics is scraped (the same list as /readyz). */
+    setDegradationSource(source: () => Array<{ component: string }>) {
+      degradations = source;
+    },
     registry,
+    degraded: new Gauge({
+      name: 'gateway_degraded',
+      help: 'What this replica serves around right now (1 per component: redis, platform, broker:<id>, event-loop), as /readyz lists it',
+      labelNames: ['component'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const { component } of degradations()) this.set({ component }, 1);
+      },
+    }),
     operations: new Counter({
       name: 'gateway_graphql_operations_total',
       help: 'GraphQL operations by type and outcome',
@@ -40,6 +55,12 @@ export function createMetrics() {
       name: 'gateway_circuit_breaker_state',
       help: 'Circuit breaker per upstream (platform or deployment ID) on this replica: 0 closed, 1 half-open, 2 open',
       labelNames: ['upstream'] as const,
+      registers: [registry],
+    }),
+    shedRequests: new Counter({
+      name: 'gateway_shed_requests_total',
+      help: 'Requests answered 503 at once because this replica was at capacity, by reason',
+      labelNames: ['reason'] as const,
       registers: [registry],
     }),
     quotaRemaining: new Gauge({

@@ -25,7 +25,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     gateway.logger.info({ signal }, 'draining');
-    await gateway.close();
+    await gateway.shutdown();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -48,7 +48,16 @@ export function stackConfig(sim: Simulator, tokens: Record<string, string>): Rec
     platform: { apiUrl: sim.platform.url, apiKey: sim.platform.apiKey, apiSecret: sim.platform.apiSecret },
     deployments,
     cache: { deploymentsTtlSeconds: 60, brokerTtlSeconds: 5 },
-    upstream: { connectTimeoutMs: 1000, timeoutMs: 2000, brokerConcurrency: 8 },
+    // Tests of other behaviour fail one upstream many times on purpose; the breaker has its own tests.
+    upstream: {
+      connectTimeoutMs: 1000,
+      timeoutMs: 2000,
+      brokerConcurrency: 8,
+      breaker: { failures: 1000, openSeconds: 1 },
+    },
+    // Likewise shedding: a test machine shared by many suites runs late by itself; the shedding tests opt in.
+    // A spawned replica stopped by a test exits without waiting for a load balancer.
+    server: { maxInFlight: 100_000, maxEventLoopDelayMs: 60_000, shutdownDelayMs: 100 },
     auth: {
       apiKeys: [
         ...ROLES.map((role) => ({ name: `${role}-key`, key: tokens[role], role, projects: ['*'] })),
