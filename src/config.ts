@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { securitySchema } from './security/config.ts';
+import { parseRedisTopology, type RedisTopology, RedisTopologyError } from './store/topology.ts';
 import { unknownKeys } from './validation/unknown-keys.ts';
 
 /**
@@ -100,12 +101,18 @@ export const configFileSchema = z.object({
        * never serves stale broker data: a failing deployment answers its error.
        */
       brokerStaleTtlSeconds: z.number().min(0).default(0),
+      /**
+       * The most replicas the fleet runs. While Redis is unreachable each replica spends at most
+       * 1/maxReplicas of a platform read quota on its own, so the fleet stays within EMQX's quota.
+       */
+      maxReplicas: z.number().int().positive().default(4),
     })
     .default({
       deploymentsTtlSeconds: 60,
       brokerTtlSeconds: 5,
       staleTtlSeconds: 86_400,
       brokerStaleTtlSeconds: 0,
+      maxReplicas: 4,
     }),
   upstream: z
     .object({
@@ -173,10 +180,6 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
   HOST: z.string().min(1).default('0.0.0.0'),
   GATEWAY_CONFIG_FILE: z.string().min(1, 'is required'),
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
-    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -191,7 +194,8 @@ export type ServerConfig = FileConfig['server'];
 export interface GatewayConfig extends FileConfig {
   port: number;
   host: string;
-  redisUrl: string | undefined;
+  /** The shared Redis (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS); undefined: memory, one replica. */
+  redis: RedisTopology | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -224,6 +228,16 @@ function interpolate(value: unknown, env: NodeJS.ProcessEnv, path: string[], mis
 const isLoopback = (host: string) =>
   host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 
+function redisOf(env: NodeJS.ProcessEnv): RedisTopology | undefined {
+  try {
+    return parseRedisTopology(env);
+  } catch (error) {
+    if (error instanceof RedisTopologyError)
+      throw new ConfigError(`Invalid environment:\n  ${error.message}`);
+    throw error;
+  }
+}
+
 /** Validates the already-read JSON document together with the environment. */
 export function parseConfig(document: unknown, env: NodeJS.ProcessEnv): GatewayConfig {
   const envResult = envSchema.safeParse(env);
@@ -241,13 +255,13 @@ export function parseConfig(document: unknown, env: NodeJS.ProcessEnv): GatewayC
     );
     throw new ConfigError(`Invalid configuration file:\n${lines.join('\n')}`);
   }
-  const { PORT, HOST, REDIS_URL, LOG_LEVEL } = envResult.data;
+  const { PORT, HOST, LOG_LEVEL } = envResult.data;
   if (fileResult.data.auth.mode === 'none' && !isLoopback(HOST)) {
     throw new ConfigError(
       `Invalid configuration file:\n  auth.mode: "none" is only allowed when HOST is a loopback address`,
     );
   }
-  return { ...fileResult.data, port: PORT, host: HOST, redisUrl: REDIS_URL, logLevel: LOG_LEVEL };
+  return { ...fileResult.data, port: PORT, host: HOST, redis: redisOf(env), logLevel: LOG_LEVEL };
 }
 
 /** Reads GATEWAY_CONFIG_FILE and the environment; throws ConfigError with a readable list of bad settings. */
@@ -272,8 +286,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
 }
 
 /** Every secret value in the configuration, for scrubbing text that might echo one back. */
-export function configSecrets(config: FileConfig): string[] {
+export function configSecrets(config: FileConfig & { redis?: RedisTopology | undefined }): string[] {
   const secrets = [config.platform.apiKey, config.platform.apiSecret];
+  if (config.redis?.password) secrets.push(config.redis.password);
   for (const broker of Object.values(config.deployments)) secrets.push(broker.apiKey, broker.apiSecret);
   if (config.auth.mode !== 'none') {
     for (const key of config.auth.apiKeys) secrets.push(key.key);

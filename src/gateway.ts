@@ -32,13 +32,28 @@ export const KEY_PREFIX = 'emqxgw:v1:';
 export interface GatewayOptions {
   /** Where log lines go. @default stdout */
   logDestination?: DestinationStream;
+  /**
+   * Redis command timeout; tests that run several gateways in one busy process raise it so that their own
+   * event loop does not count as a slow Redis.
+   * @default 500
+   */
+  redisCommandTimeoutMs?: number;
 }
 
-function createStore(config: GatewayConfig, logger: Logger): Store {
+function createStore(config: GatewayConfig, logger: Logger, options: GatewayOptions): Store {
   const memory = createMemoryStore();
-  if (!config.redisUrl) return memory;
-  const redis = createRedisStore({ url: config.redisUrl, logger });
-  return createFailoverStore({ primary: redis, fallback: memory, logger });
+  if (!config.redis) return memory;
+  const redis = createRedisStore({
+    topology: config.redis,
+    logger,
+    ...(options.redisCommandTimeoutMs ? { commandTimeoutMs: options.redisCommandTimeoutMs } : {}),
+  });
+  return createFailoverStore({
+    primary: redis,
+    fallback: memory,
+    maxReplicas: config.cache.maxReplicas,
+    logger,
+  });
 }
 
 /**
@@ -61,7 +76,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   const scrub = createSecretScrubber(secrets, pairs);
   const logger = createLogger({ level: config.logLevel, scrub, destination: options.logDestination });
   const metrics = createMetrics();
-  const store = createStore(config, logger);
+  const store = createStore(config, logger, options);
   const http = createHttpClient({ ...config.upstream, logger, metrics });
   const quotas = createQuotaGuard({
     store,

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config.ts';
-import { createGateway } from './gateway.ts';
+import { createGateway, KEY_PREFIX } from './gateway.ts';
+import { checkRedis, type RedisCheck } from './store/preflight.ts';
 
 /** The only entry that listens: load config → gateway → listen; SIGTERM/SIGINT drain and exit 0. */
 async function main() {
@@ -13,7 +14,20 @@ async function main() {
     }
     throw error;
   }
+  const redis: RedisCheck = config.redis
+    ? await checkRedis(config.redis, { keyPrefix: KEY_PREFIX, timeoutMs: 3_000 })
+    : { outcome: 'ok' };
+  if (redis.outcome === 'refused') {
+    console.error(`emqx-cloud-gateway refuses to start.\n  ${redis.reason}`);
+    process.exit(78);
+  }
   const gateway = createGateway(config);
+  if (redis.outcome === 'unreachable') {
+    gateway.logger.warn(
+      { reason: redis.reason },
+      'Redis unreachable at start-up: starting degraded (each read quota at 1/cache.maxReplicas, lifecycle writes refused) until it answers',
+    );
+  }
   const address = await gateway.listen();
   gateway.logger.info(
     { host: address.address, port: address.port },

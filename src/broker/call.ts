@@ -14,27 +14,29 @@ import type { BrokerVersion } from './model.ts';
  */
 
 /**
- * What a call is about, for cache keys and invalidation (`brokerCacheKeyPrefix` in src/broker/cache-keys.ts).
+ * What a call is about, for cache keys and invalidation (`brokerCacheScope` in src/broker/cache-keys.ts).
  * A write invalidates the domains it changes.
  */
-export type BrokerDomain =
-  | 'clients'
-  | 'subscriptions'
-  | 'retained'
-  | 'rules'
-  | 'bans'
-  | 'cluster'
-  | 'alarms'
-  | 'authn'
-  | 'authz'
-  | 'actions'
-  | 'connectors'
-  | 'plugins'
-  | 'listeners'
-  | 'resources'
-  | 'publish'
-  | 'schemas'
-  | 'catalog';
+export const BROKER_DOMAINS = [
+  'clients',
+  'subscriptions',
+  'retained',
+  'rules',
+  'bans',
+  'cluster',
+  'alarms',
+  'authn',
+  'authz',
+  'actions',
+  'connectors',
+  'plugins',
+  'listeners',
+  'resources',
+  'publish',
+  'schemas',
+  'catalog',
+] as const;
+export type BrokerDomain = (typeof BROKER_DOMAINS)[number];
 
 /** A path whose values are each percent-encoded as one segment, plus its route for metrics and logs. */
 export interface BrokerPath {

@@ -11,7 +11,7 @@ import type { Semaphore } from './semaphore.ts';
  * How the gateway reaches one deployment's broker: every call takes a slot of the deployment's
  * concurrency cap; GETs are read through the fleet cache under their exact request, so identical reads
  * within the TTL cost EMQX one call (coalesced in this process, locked across replicas). Writes are never
- * cached; they invalidate by `brokerCacheKeyPrefix`.
+ * cached; they invalidate by `brokerCacheScope`.
  */
 
 const replySchema: z.ZodType<BrokerReply> = z.object({ status: z.number(), body: z.unknown() });

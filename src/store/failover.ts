@@ -7,12 +7,14 @@ export interface FailoverStoreOptions {
   /** This replica's own store (memory), used while the primary is down. */
   fallback: Store;
   /**
-   * Share of each quota this replica may spend on its own while the primary is down: `floor(limit * share)`,
-   * but at least 1 when the limit is at least 1, so reads degrade instead of stopping. Endpoints that must
-   * not run on a local count ask for `requireShared` and are refused instead.
-   * @default 0.25
+   * The most replicas the fleet runs (`cache.maxReplicas`): while the primary is down each replica spends
+   * at most `floor(limit / maxReplicas)` of a quota on its own, so the whole fleet stays within the quota
+   * even if every replica loses Redis at once. That may be 0 for small quotas: those calls are then refused
+   * (reads serve stale data). Endpoints that must not run on a local count ask for `requireShared` and are
+   * refused instead.
+   * @default 4
    */
-  fallbackQuotaShare?: number;
+  maxReplicas?: number;
   /**
    * After a failed command, calls go straight to the fallback for this long before the primary is tried
    * again, so a hung Redis costs one command timeout per interval rather than one per call.
@@ -29,10 +31,9 @@ export interface FailoverStore extends Store {
   degraded(): boolean;
 }
 
-/** The fallback's budget for one endpoint; see `fallbackQuotaShare`. */
-export function fallbackLimit(limit: number, share: number): number {
-  if (limit < 1) return 0;
-  return Math.max(1, Math.floor(limit * share));
+/** One replica's budget for an endpoint while the shared store is down; see `maxReplicas`. */
+export function fallbackLimit(limit: number, maxReplicas: number): number {
+  return Math.floor(limit / Math.max(1, maxReplicas));
 }
 
 /**
@@ -45,7 +46,7 @@ export function fallbackLimit(limit: number, share: number): number {
  */
 export function createFailoverStore(options: FailoverStoreOptions): FailoverStore {
   const { primary, fallback, logger } = options;
-  const share = options.fallbackQuotaShare ?? 0.25;
+  const maxReplicas = options.maxReplicas ?? 4;
   const retryAfterMs = options.retryPrimaryAfterMs ?? 1000;
   const now = options.now ?? Date.now;
   let failedAt: number | null = null;
@@ -92,7 +93,7 @@ export function createFailoverStore(options: FailoverStoreOptions): FailoverStor
   const unsynced = new Map<string, number[]>();
 
   async function takeLocally(key: string, limit: number, windowMs: number, at: number) {
-    const decision = await fallback.takeQuota(key, fallbackLimit(limit, share), windowMs, at);
+    const decision = await fallback.takeQuota(key, fallbackLimit(limit, maxReplicas), windowMs, at);
     if (decision.allowed) unsynced.set(key, [...(unsynced.get(key) ?? []), at]);
     return decision;
   }
@@ -134,7 +135,13 @@ export function createFailoverStore(options: FailoverStoreOptions): FailoverStor
       ),
     set: (key, value, ttlMs) => both('set', (store) => store.set(key, value, ttlMs)),
     del: (...keys) => both('del', (store) => store.del(...keys)),
-    delPrefix: (prefix) => both('delPrefix', (store) => store.delPrefix(prefix)),
+    getInScope: (versionKey, key) =>
+      attempt(
+        'getInScope',
+        () => primary.getInScope(versionKey, key),
+        () => fallback.getInScope(versionKey, key),
+      ),
+    bumpScope: (versionKey) => both('bumpScope', (store) => store.bumpScope(versionKey)),
     setIfAbsent: (key, value, ttlMs) =>
       attempt(
         'setIfAbsent',
@@ -157,7 +164,7 @@ export function createFailoverStore(options: FailoverStoreOptions): FailoverStor
       attempt(
         'peekQuota',
         () => primary.peekQuota(key, limit, windowMs, at),
-        () => fallback.peekQuota(key, fallbackLimit(limit, share), windowMs, at),
+        () => fallback.peekQuota(key, fallbackLimit(limit, maxReplicas), windowMs, at),
       ),
     /** True while calls go to the shared store: what /readyz and fail-closed quotas look at. */
     isReady: usable,

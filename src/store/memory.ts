@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { QuotaDecision, QuotaState, Store } from './store.ts';
 
 export interface MemoryStoreOptions {
@@ -26,14 +27,15 @@ function firstInWindow(log: number[], cutoff: number): number {
 }
 
 /**
- * The store of a single replica: a Map with expiry and sliding-window logs. Used alone when REDIS_URL is
- * unset (then this replica is the whole fleet) and as the failover store's local fallback.
+ * The store of a single replica: a Map with expiry and sliding-window logs. Used alone when no Redis is
+ * configured (then this replica is the whole fleet) and as the failover store's local fallback.
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const now = options.now ?? Date.now;
   const sweepEvery = options.sweepEveryWrites ?? 1000;
   const entries = new Map<string, Entry>();
   const logs = new Map<string, number[]>();
+  const versions = new Map<string, string>();
   let writes = 0;
 
   const live = (key: string): Entry | undefined => {
@@ -81,8 +83,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     async del(...keys) {
       for (const key of keys) entries.delete(key);
     },
-    async delPrefix(prefix) {
-      for (const key of entries.keys()) if (key.startsWith(prefix)) entries.delete(key);
+    async getInScope(versionKey, key) {
+      return { version: versions.get(versionKey) ?? '', value: live(key)?.value ?? null };
+    },
+    async bumpScope(versionKey) {
+      versions.set(versionKey, randomUUID());
     },
     async setIfAbsent(key, value, ttlMs) {
       if (live(key)) return false;
@@ -113,6 +118,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     isReady: () => true,
     async close() {
       entries.clear();
+      versions.clear();
       logs.clear();
     },
   };

@@ -59,24 +59,49 @@ export interface ReadThroughCache {
   /** The cached value as it stands, fresh or not, without ever fetching (null when absent or unreadable). */
   peek<T>(key: string, schema: z.ZodType<T>): Promise<{ value: T; fetchedAt: number } | null>;
   invalidate(...keys: string[]): Promise<void>;
-  invalidatePrefix(prefix: string): Promise<void>;
+  /**
+   * Makes every key of `scope` (keys written `{scope}…`) a miss on every replica, in one single-key write:
+   * the scope gets a new version and entries written under an older one are ignored.
+   */
+  invalidateScope(scope: string): Promise<void>;
 }
 
 interface Entry<T> {
   value: T;
   fetchedAt: number;
+  /** The scope version the value was fetched under ('' for unscoped keys and never-bumped scopes). */
+  version: string;
+}
+
+/** An entry as read, with the version of its scope at the time of the read ('' for unscoped keys). */
+interface Loaded<T> {
+  entry: Entry<T> | null;
+  version: string;
 }
 
 /** Entry schemas are built once per value schema: building one per read cost measurable CPU on hot paths. */
-const entrySchemas = new WeakMap<z.ZodType, z.ZodType<{ v: unknown; t: number }>>();
-function entrySchema<T>(schema: z.ZodType<T>): z.ZodType<{ v: T; t: number }> {
+type Stored<T> = { v: T; t: number; g?: string | undefined };
+const entrySchemas = new WeakMap<z.ZodType, z.ZodType<Stored<unknown>>>();
+function entrySchema<T>(schema: z.ZodType<T>): z.ZodType<Stored<T>> {
   let built = entrySchemas.get(schema);
   if (!built) {
-    built = z.object({ v: schema, t: z.number() }) as z.ZodType<{ v: unknown; t: number }>;
+    built = z.object({ v: schema, t: z.number(), g: z.string().optional() }) as z.ZodType<Stored<unknown>>;
     entrySchemas.set(schema, built);
   }
-  return built as z.ZodType<{ v: T; t: number }>;
+  return built as z.ZodType<Stored<T>>;
 }
+
+/** `{scope}rest` → `scope`; a key without a leading hash tag has no scope. */
+const result = <T>(entry: Entry<T>, source: ReadSource): ReadResult<T> => ({
+  value: entry.value,
+  fetchedAt: entry.fetchedAt,
+  source,
+});
+
+const scopeOf = (key: string): string | null => {
+  const end = key.startsWith('{') ? key.indexOf('}') : -1;
+  return end > 1 ? key.slice(1, end) : null;
+};
 
 /**
  * Read-through cache with stale-while-revalidate and single flight: one fetch per key at a time in this
@@ -91,6 +116,8 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
   const inflight = new Map<string, Promise<ReadResult<unknown>>>();
 
   const fullKey = (key: string) => `${keyPrefix}${key}`;
+  /** Shares the scope's hash tag, so it lives in the slot of the keys it versions. */
+  const versionKey = (scope: string) => `${keyPrefix}version:{${scope}}`;
 
   /**
    * The last decoded entry per key. The store stays the source of truth (every read still fetches the raw
@@ -115,31 +142,51 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
   };
   const lockKey = (key: string) => `${keyPrefix}lock:${key}`;
 
-  async function load<T>(key: string, schema: z.ZodType<T>): Promise<Entry<T> | null> {
-    try {
-      const raw = await store.get(fullKey(key));
-      if (raw === null) return null;
-      const seen = decoded.get(key);
-      if (seen && seen.raw === raw && seen.schema === schema) return seen.entry as Entry<T>;
-      const parsed = entrySchema(schema).safeParse(JSON.parse(raw));
-      if (parsed.success) {
-        const entry = { value: parsed.data.v as T, fetchedAt: parsed.data.t };
-        remember(key, { raw, schema, entry });
-        return entry;
-      }
+  /** The raw entry and its scope's version, in one store call. */
+  async function readRaw(key: string): Promise<{ raw: string | null; version: string }> {
+    const scope = scopeOf(key);
+    if (scope === null) return { raw: await store.get(fullKey(key)), version: '' };
+    const { value, version } = await store.getInScope(versionKey(scope), fullKey(key));
+    return { raw: value, version };
+  }
+
+  function decode<T>(key: string, raw: string, schema: z.ZodType<T>): Entry<T> | null {
+    const seen = decoded.get(key);
+    if (seen && seen.raw === raw && seen.schema === schema) return seen.entry as Entry<T>;
+    const parsed = entrySchema(schema).safeParse(JSON.parse(raw));
+    if (!parsed.success) {
       logger?.warn({ key, issues: parsed.error.issues.length }, 'Cached entry failed its schema; refetching');
+      return null;
+    }
+    const entry = { value: parsed.data.v as T, fetchedAt: parsed.data.t, version: parsed.data.g ?? '' };
+    remember(key, { raw, schema, entry });
+    return entry;
+  }
+
+  /** An entry written under an older version of its scope was invalidated: it reads as absent. */
+  async function load<T>(key: string, schema: z.ZodType<T>): Promise<Loaded<T>> {
+    try {
+      const { raw, version } = await readRaw(key);
+      const entry = raw === null ? null : decode(key, raw, schema);
+      return { entry: entry?.version === version ? entry : null, version };
     } catch (error) {
       logger?.warn({ err: error, key }, 'Cached entry unreadable; refetching');
+      return { entry: null, version: '' };
     }
-    return null;
   }
 
   async function save<T>(key: string, entry: Entry<T>, ttl: { ttlMs: number; staleTtlMs: number }) {
-    const json = JSON.stringify({ v: entry.value, t: entry.fetchedAt });
-    await store.set(fullKey(key), json, Math.max(ttl.ttlMs, ttl.staleTtlMs));
+    const stored: Stored<T> = { v: entry.value, t: entry.fetchedAt };
+    if (entry.version) stored.g = entry.version;
+    await store.set(fullKey(key), JSON.stringify(stored), Math.max(ttl.ttlMs, ttl.staleTtlMs));
   }
 
   const isFresh = (entry: Entry<unknown>, ttlMs: number) => now() - entry.fetchedAt < ttlMs;
+
+  async function fetchedSince<T>(key: string, opts: ReadOptions<T>, since: number): Promise<Entry<T> | null> {
+    const { entry } = await load(key, opts.schema);
+    return entry && (entry.fetchedAt >= since || isFresh(entry, opts.ttlMs)) ? entry : null;
+  }
 
   /**
    * Waits for another replica's fetch: a value fetched since `since` (or fresh), the lock gone, or the
@@ -153,25 +200,32 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
   ): Promise<Entry<T> | 'free' | null> {
     for (let pause = 10; performance.now() < deadline; pause = Math.min(pause * 2, 100)) {
       await delay(Math.min(pause, Math.max(1, deadline - performance.now())));
-      const entry = await load(key, opts.schema);
-      if (entry && (entry.fetchedAt >= since || isFresh(entry, opts.ttlMs))) return entry;
-      if ((await store.get(lockKey(key)).catch(() => null)) === null) return 'free';
+      const found = await fetchedSince(key, opts, since);
+      if (found) return found;
+      if ((await store.get(lockKey(key)).catch(() => null)) !== null) continue;
+      // The holder may have saved and released between the two reads above: look once more before
+      // taking the lock, or this replica fetches the same thing a second time.
+      return (await fetchedSince(key, opts, since)) ?? 'free';
     }
     return null;
   }
 
-  async function fetchAndSave<T>(key: string, opts: ReadOptions<T>): Promise<ReadResult<T>> {
+  /**
+   * Fetches and caches under `version`, the scope version read before the fetch: if the scope is bumped
+   * meanwhile, the value is saved under the old version and so never served as current.
+   */
+  async function fetchAndSave<T>(key: string, opts: ReadOptions<T>, version: string): Promise<ReadResult<T>> {
     const value = await opts.fetch();
-    const entry = { value, fetchedAt: now() };
+    const entry = { value, fetchedAt: now(), version };
     // A value that could not be cached is still the right answer for this caller.
     await save(key, entry, opts).catch((error: unknown) =>
       logger?.warn({ err: error, key }, 'Could not cache value'),
     );
-    return { ...entry, source: 'UPSTREAM' };
+    return result(entry, 'UPSTREAM');
   }
 
   /** One fetch per key across replicas: take the lock and fetch, or wait for whoever holds it. */
-  async function fetchSingle<T>(key: string, opts: ReadOptions<T>): Promise<ReadResult<T>> {
+  async function fetchSingle<T>(key: string, opts: ReadOptions<T>, version: string): Promise<ReadResult<T>> {
     // Waiting runs on the monotonic clock: the injected `now` only dates entries.
     const deadline = performance.now() + lockWaitMs;
     const since = now();
@@ -179,26 +233,26 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
       const token = randomUUID();
       if (await store.setIfAbsent(lockKey(key), token, lockTtlMs)) {
         try {
-          return await fetchAndSave(key, opts);
+          return await fetchAndSave(key, opts, version);
         } finally {
           await store.delIfEquals(lockKey(key), token).catch(() => undefined);
         }
       }
       const outcome = await awaitOther(key, opts, since, deadline);
       if (outcome === null) break;
-      if (outcome !== 'free') return { ...outcome, source: 'CACHE' };
+      if (outcome !== 'free') return result(outcome, 'CACHE');
     }
     logger?.warn({ key, lockWaitMs }, 'Waited too long for another replica to fetch; fetching here');
-    return fetchAndSave(key, opts);
+    return fetchAndSave(key, opts, version);
   }
 
   /** Coalesces identical concurrent reads of this process into one promise. */
-  function coalesced<T>(key: string, opts: ReadOptions<T>): Promise<ReadResult<T>> {
+  function coalesced<T>(key: string, opts: ReadOptions<T>, version: string): Promise<ReadResult<T>> {
     const running = inflight.get(key);
     if (running) return running as Promise<ReadResult<T>>;
     const started = (async () => {
       try {
-        return await fetchSingle(key, opts);
+        return await fetchSingle(key, opts, version);
       } finally {
         inflight.delete(key);
       }
@@ -217,26 +271,32 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
   }
 
   async function read<T>(key: string, opts: ReadOptions<T>): Promise<ReadResult<T>> {
-    const entry = await load(key, opts.schema);
-    if (entry && isFresh(entry, opts.ttlMs)) return { ...entry, source: 'CACHE' };
+    const { entry, version } = await load(key, opts.schema);
+    if (entry && isFresh(entry, opts.ttlMs)) return result(entry, 'CACHE');
     if (entry && opts.refreshInBackground !== false) {
-      coalesced(key, opts).catch((error: unknown) => staleServed(error, key));
-      return { ...entry, source: 'STALE' };
+      coalesced(key, opts, version).catch((error: unknown) => staleServed(error, key));
+      return result(entry, 'STALE');
     }
     try {
-      return await coalesced(key, opts);
+      return await coalesced(key, opts, version);
     } catch (error) {
       if (!entry) throw error;
       staleServed(error, key);
-      return { ...entry, source: 'STALE' };
+      return result(entry, 'STALE');
     }
+  }
+
+  /** A write goes in under the scope's current version, so it is served until the next bump. */
+  async function write<T>(key: string, value: T, options: Parameters<ReadThroughCache['write']>[2]) {
+    const { version } = await readRaw(key);
+    await save(key, { value, fetchedAt: options.fetchedAt ?? now(), version }, options);
   }
 
   return {
     read,
-    write: (key, value, options) => save(key, { value, fetchedAt: options.fetchedAt ?? now() }, options),
-    peek: (key, schema) => load(key, schema),
+    write,
+    peek: async (key, schema) => (await load(key, schema)).entry,
     invalidate: async (...keys) => store.del(...keys.map(fullKey)),
-    invalidatePrefix: (prefix) => store.delPrefix(fullKey(prefix)),
+    invalidateScope: (scope) => store.bumpScope(versionKey(scope)),
   };
 }

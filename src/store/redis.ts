@@ -1,21 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { connectRedis, type RedisClient, type RedisConnectionOptions } from './redis-connection.ts';
 import type { QuotaDecision, QuotaState, Store } from './store.ts';
+import type { RedisTopology } from './topology.ts';
 
-export interface RedisStoreOptions {
-  /** e.g. `redis://127.0.0.1:6379/0`. */
-  url: string;
-  /**
-   * A command that has no answer after this long fails, so no request waits on a hung Redis.
-   * @default 500
-   */
-  commandTimeoutMs?: number;
-  /**
-   * Upper bound of the reconnect backoff (it grows by 100 ms per attempt up to this).
-   * @default 2000
-   */
-  maxReconnectDelayMs?: number;
+export interface RedisStoreOptions extends RedisConnectionOptions {
+  /** Standalone, Cluster or Sentinel, as parsed from the environment (src/store/topology.ts). */
+  topology: RedisTopology;
   logger?: Pick<Logger, 'warn' | 'info'>;
 }
 
@@ -60,29 +51,28 @@ type QuotaCommands = {
   takeQuota(key: string, ...args: string[]): Promise<[number, number, string | null, string | null]>;
   peekQuota(key: string, cutoff: string): Promise<[number, string | null]>;
   delIfEquals(key: string, value: string): Promise<number>;
+  getInScope(versionKey: string, key: string): Promise<[string, string | null]>;
 };
 
-/** Escapes glob characters so SCAN MATCH treats the prefix literally. */
-const globEscape = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
+/**
+ * A value and the version of its scope in one round trip. KEYS: the scope's version key, the value's key;
+ * both carry the scope as their hash tag, so on a Cluster they live in one slot.
+ */
+const GET_IN_SCOPE = `
+return { redis.call('GET', KEYS[1]) or '', redis.call('GET', KEYS[2]) or false }
+`;
 
-function connect(options: RedisStoreOptions): Redis & QuotaCommands {
-  const redis = new Redis(options.url, {
-    // Commands fail at once while disconnected instead of queueing, and are not resent after a reconnect.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    autoResendUnfulfilledCommands: false,
-    commandTimeout: options.commandTimeoutMs ?? 500,
-    connectTimeout: Math.max(1000, (options.commandTimeoutMs ?? 500) * 4),
-    retryStrategy: (attempt) => Math.min(attempt * 100, options.maxReconnectDelayMs ?? 2000),
-  });
+function connect(options: RedisStoreOptions): RedisClient & QuotaCommands {
+  const redis = connectRedis(options.topology, options);
   redis.defineCommand('takeQuota', { numberOfKeys: 1, lua: TAKE_QUOTA });
   redis.defineCommand('peekQuota', { numberOfKeys: 1, lua: PEEK_QUOTA, readOnly: true });
   redis.defineCommand('delIfEquals', { numberOfKeys: 1, lua: DEL_IF_EQUALS });
-  return redis as Redis & QuotaCommands;
+  redis.defineCommand('getInScope', { numberOfKeys: 2, lua: GET_IN_SCOPE, readOnly: true });
+  return redis as RedisClient & QuotaCommands;
 }
 
 /** Logs the first connection error of an outage and the recovery, not every reconnect attempt. */
-function watchConnection(redis: Redis, logger: RedisStoreOptions['logger']) {
+function watchConnection(redis: RedisClient, logger: RedisStoreOptions['logger']) {
   let down = false;
   redis.on('error', (error: Error) => {
     if (down) return;
@@ -115,13 +105,15 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       await redis.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)));
     },
     async del(...keys) {
-      if (keys.length > 0) await redis.unlink(...keys);
+      // One key per command: keys in different Cluster slots cannot share one (CROSSSLOT).
+      await Promise.all(keys.map((key) => redis.unlink(key)));
     },
-    async delPrefix(prefix) {
-      const stream = redis.scanStream({ match: `${globEscape(prefix)}*`, count: 500 });
-      for await (const keys of stream as AsyncIterable<string[]>) {
-        if (keys.length > 0) await redis.unlink(...keys);
-      }
+    async getInScope(versionKey, key) {
+      const [version, value] = await redis.getInScope(versionKey, key);
+      return { version, value };
+    },
+    async bumpScope(versionKey) {
+      await redis.set(versionKey, randomUUID());
     },
     async setIfAbsent(key, value, ttlMs) {
       return (await redis.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX')) === 'OK';

@@ -42,8 +42,17 @@ export interface Store {
   get(key: string): Promise<string | null>;
   set(key: string, value: string, ttlMs: number): Promise<void>;
   del(...keys: string[]): Promise<void>;
-  /** Deletes every key starting with `prefix` (used to invalidate one deployment's cached reads). */
-  delPrefix(prefix: string): Promise<void>;
+  /**
+   * Reads `key` with the current version of its scope, in one round trip: `version` is '' until the scope is
+   * first bumped. On Redis Cluster both keys must carry the same hash tag (one slot).
+   */
+  getInScope(versionKey: string, key: string): Promise<{ version: string; value: string | null }>;
+  /**
+   * Gives a scope a new version: values written under an older one are ignored by readers from now on, in
+   * one single-key write however many values the scope holds (no SCAN, no multi-key delete). Version keys
+   * carry no TTL; there is one per scope (per deployment and broker domain), so they stay few.
+   */
+  bumpScope(versionKey: string): Promise<void>;
   /** SET NX PX: true when the key was created (lock acquired). */
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
   /** Deletes `key` only while it still holds `value` (releasing a lock we own). */

@@ -1,5 +1,7 @@
 import { Writable } from 'node:stream';
 import { request } from 'undici';
+import { brokerCacheScope } from '../../src/broker/cache-keys.ts';
+import { BROKER_DOMAINS } from '../../src/broker/call.ts';
 import { type FileConfig, parseConfig } from '../../src/config.ts';
 import { createGateway, type Gateway } from '../../src/gateway.ts';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.ts';
@@ -19,6 +21,8 @@ export interface StackOptions {
   redisUrl?: string;
   /** Extra environment for `${NAME}` interpolation. */
   env?: Record<string, string>;
+  /** See GatewayOptions.redisCommandTimeoutMs. */
+  redisCommandTimeoutMs?: number;
 }
 
 export interface GraphQLResult<T = any> {
@@ -110,7 +114,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   async function addGateway() {
     const log = new LogCapture();
-    const gateway = createGateway(config, { logDestination: log });
+    const gateway = createGateway(config, {
+      logDestination: log,
+      redisCommandTimeoutMs: options.redisCommandTimeoutMs,
+    });
     const address = await gateway.listen(0, '127.0.0.1');
     gateways.push(gateway);
     logs.push(log);
@@ -143,4 +150,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await sim.close();
     },
   };
+}
+
+/**
+ * Makes every cached read a miss, as if the cache were empty: bumps every broker scope of every simulated
+ * deployment and drops the cached deployment list and single deployments.
+ */
+export async function forgetCachedReads(stack: Stack): Promise<void> {
+  const { cache } = stack.gateways[0]!.services;
+  const ids = stack.sim.deployments().map((deployment) => deployment.id);
+  await Promise.all(
+    ids.flatMap((id) => BROKER_DOMAINS.map((domain) => cache.invalidateScope(brokerCacheScope(id, domain)))),
+  );
+  await cache.invalidate('deployments:list', ...ids.map((id) => `deployments:one:${id}`));
 }

@@ -3,7 +3,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDefaultSeed } from '../../src/simulator/seed.ts';
 import { dummyValue, fetchSchema, type Overrides, rootCalls, selectionOf } from '../helpers/schema-calls.ts';
-import { type Stack, startStack } from '../helpers/stack.ts';
+import { forgetCachedReads, type Stack, startStack } from '../helpers/stack.ts';
 
 /**
  * The canary sweep: every platform and broker secret carries a marker; every query and mutation of the live
@@ -109,7 +109,7 @@ describe('canary secrets never leave the gateway', () => {
 
   async function withFaults(faults: Array<[string, { status: number; body: string }]>) {
     for (const [target, fault] of faults) stack.sim.faults.set(target, fault);
-    await stack.gateways[0]!.services.cache.invalidatePrefix('');
+    await forgetCachedReads(stack);
     try {
       await driveEverything();
     } finally {
@@ -182,7 +182,7 @@ describe('canary secrets never leave the gateway', () => {
     });
     try {
       await stack.sim.setStatus(d.id, 'running');
-      await stack.gateways[0]!.services.cache.invalidatePrefix('');
+      await forgetCachedReads(stack);
       const { body } = await send(
         'query($id: String!) { deployment(deploymentId: $id) { stats { __typename } } }',
         {

@@ -47,7 +47,7 @@ describe('configuration', () => {
       createDeployment: { limit: 1, windowSeconds: 3600 },
     });
     expect(config.cache).toMatchObject({ deploymentsTtlSeconds: 60, brokerTtlSeconds: 5 });
-    expect(config).toMatchObject({ port: 4000, host: '0.0.0.0', redisUrl: undefined, logLevel: 'info' });
+    expect(config).toMatchObject({ port: 4000, host: '0.0.0.0', redis: undefined, logLevel: 'info' });
   });
 
   it('a typo such as cache.brokerTtlSecnds was silently ignored: every unknown key stops start-up, named', () => {

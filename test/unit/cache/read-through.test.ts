@@ -172,6 +172,39 @@ describe.each(kinds)('read-through cache on the $name store', (kind) => {
     expect(results.filter((result) => result.source === 'UPSTREAM')).toHaveLength(25);
   });
 
+  it('regression: a waiter that finds the lock released just after the save does not fetch again', async () => {
+    const [storeA, storeB] = await kind.openPair();
+    const keyPrefix = freshPrefix();
+    const lock = `${keyPrefix}lock:deployments`;
+    let finishA: () => void = () => undefined;
+    const fetchA = vi.fn(
+      () =>
+        new Promise<DeploymentList>((resolve) => {
+          finishA = () => resolve(running);
+        }),
+    );
+    const replicaA = cacheOn(storeA, { keyPrefix });
+    const readA = replicaA.read('deployments', { ...ttl, schema: deploymentList, fetch: fetchA });
+    await vi.waitFor(() => expect(fetchA).toHaveBeenCalled());
+    // Replica B has just found no value; before it looks at the lock, A saves and releases it.
+    const lateLook: Store = {
+      ...storeB,
+      get: async (key) => {
+        if (key === lock) {
+          finishA();
+          await readA;
+          await vi.waitFor(async () => expect(await storeA.get(lock)).toBeNull());
+        }
+        return storeB.get(key);
+      },
+    };
+    const fetchB = upstream(stopped);
+    const replicaB = cacheOn(lateLook, { keyPrefix });
+    const readB = await replicaB.read('deployments', { ...ttl, schema: deploymentList, fetch: fetchB });
+    expect(readB).toMatchObject({ value: running, source: 'CACHE' });
+    expect(fetchB).not.toHaveBeenCalled();
+  });
+
   it('fetches itself when the replica holding the lock never answers', async () => {
     const store = await kind.open();
     const keyPrefix = freshPrefix();
@@ -191,9 +224,50 @@ describe.each(kinds)('read-through cache on the $name store', (kind) => {
     expect(await cache.read('deployment:d1', options)).toMatchObject({ value: stopped, source: 'CACHE' });
     await cache.invalidate('deployment:d1');
     expect(await cache.read('deployment:d1', options)).toMatchObject({ value: running, source: 'UPSTREAM' });
-    await cache.write('deployment:d2', stopped, ttl);
-    await cache.invalidatePrefix('deployment:');
-    expect(await cache.read('deployment:d2', options)).toMatchObject({ value: running, source: 'UPSTREAM' });
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
+  it('invalidates a whole scope for every replica at once, and only that scope', async () => {
+    const [storeA, storeB] = await kind.openPair();
+    const keyPrefix = freshPrefix();
+    const [replicaA, replicaB] = [cacheOn(storeA, { keyPrefix }), cacheOn(storeB, { keyPrefix })];
+    const fetch = upstream(running);
+    const options = { ...ttl, schema: deploymentList, fetch };
+    const pages = ['{broker:d1:clients}/clients?page=1', '{broker:d1:clients}/clients?page=2'];
+    const other = '{broker:d1:rules}/rules';
+    for (const key of [...pages, other]) await replicaA.write(key, stopped, ttl);
+    for (const key of [...pages, other])
+      expect(await replicaB.read(key, options)).toMatchObject({ value: stopped, source: 'CACHE' });
+
+    await replicaB.invalidateScope('broker:d1:clients');
+    for (const key of pages)
+      expect(await replicaA.read(key, options)).toMatchObject({ value: running, source: 'UPSTREAM' });
+    expect(await replicaA.read(other, options)).toMatchObject({ value: stopped, source: 'CACHE' });
+    expect(await replicaB.read(pages[0]!, options)).toMatchObject({ value: running, source: 'CACHE' });
     expect(fetch).toHaveBeenCalledTimes(2);
+  });
+
+  it('never serves as current a value fetched while its scope was invalidated', async () => {
+    const [storeA, storeB] = await kind.openPair();
+    const keyPrefix = freshPrefix();
+    const [replicaA, replicaB] = [cacheOn(storeA, { keyPrefix }), cacheOn(storeB, { keyPrefix })];
+    const key = '{broker:d2:clients}/clients';
+    let release: () => void = () => undefined;
+    const slow = vi.fn(async () => {
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return stopped;
+    });
+    const reading = replicaA.read(key, { ...ttl, schema: deploymentList, fetch: slow });
+    await vi.waitFor(() => expect(slow).toHaveBeenCalled());
+    await replicaB.invalidateScope('broker:d2:clients');
+    release();
+    expect(await reading).toMatchObject({ value: stopped, source: 'UPSTREAM' });
+    const fetch = upstream(running);
+    expect(await replicaB.read(key, { ...ttl, schema: deploymentList, fetch })).toMatchObject({
+      value: running,
+      source: 'UPSTREAM',
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { freshPrefix, useStoreKinds } from './stores.ts';
+import { freshPrefix, freshScope, useStoreKinds } from './stores.ts';
 
 const { kinds } = useStoreKinds();
 
@@ -17,26 +17,37 @@ describe.each(kinds)('$name store', (kind) => {
   it('forgets a value once its TTL has passed', async () => {
     const store = await kind.open();
     const key = `${freshPrefix()}short`;
-    await store.set(key, 'soon gone', 30);
+    // Long enough to be read back on a loaded machine, short enough to watch expire.
+    await store.set(key, 'soon gone', 500);
     await store.set(`${key}:long`, 'kept', 60_000);
     expect(await store.get(key)).toBe('soon gone');
     await vi.waitFor(async () => expect(await store.get(key)).toBeNull(), { timeout: 2_000, interval: 10 });
     expect(await store.get(`${key}:long`)).toBe('kept');
   });
 
-  it('deletes by prefix only the keys under it, taking glob characters literally', async () => {
+  it('deletes several keys in one call, wherever they live (regression: CROSSSLOT on a Cluster)', async () => {
     const store = await kind.open();
-    const prefix = `${freshPrefix()}dep*[1]:`;
-    const keys = Array.from({ length: 30 }, (_, index) => `${prefix}${index}`);
+    const keys = Array.from({ length: 12 }, (_, index) => `${freshPrefix()}${index}`);
     await Promise.all(keys.map((key) => store.set(key, 'x', 60_000)));
-    const lookalike = `${prefix.replace('*[1]', 'X[1]')}0`;
-    const sibling = `${prefix.slice(0, -1)}2:0`;
-    await store.set(lookalike, 'keep', 60_000);
-    await store.set(sibling, 'keep', 60_000);
-    await store.delPrefix(prefix);
+    await store.del(...keys);
     expect(await Promise.all(keys.map((key) => store.get(key)))).toEqual(keys.map(() => null));
-    expect(await store.get(lookalike)).toBe('keep');
-    expect(await store.get(sibling)).toBe('keep');
+  });
+
+  it('reads a value with its scope version; a bump gives every replica a new version', async () => {
+    const [replicaA, replicaB] = await kind.openPair();
+    const scope = freshScope();
+    const [versionKey, key] = [`version:${scope}`, `${scope}/clients?page=1`];
+    expect(await replicaA.getInScope(versionKey, key)).toEqual({ version: '', value: null });
+    await replicaA.set(key, 'page one', 60_000);
+    expect(await replicaB.getInScope(versionKey, key)).toEqual({ version: '', value: 'page one' });
+    await replicaA.bumpScope(versionKey);
+    const first = await replicaB.getInScope(versionKey, key);
+    expect(first).toMatchObject({ value: 'page one' });
+    expect(first.version).not.toBe('');
+    await replicaB.bumpScope(versionKey);
+    const second = await replicaA.getInScope(versionKey, key);
+    expect(second.version).not.toBe(first.version);
+    expect(second.version).not.toBe('');
   });
 
   it('takes a lock once and releases it only with its own token', async () => {

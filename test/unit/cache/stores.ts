@@ -4,7 +4,12 @@ import { createFailoverStore } from '../../../src/store/failover.ts';
 import { createMemoryStore } from '../../../src/store/memory.ts';
 import { createRedisStore } from '../../../src/store/redis.ts';
 import type { Store } from '../../../src/store/store.ts';
-import { startRedis, type TestRedis } from '../../helpers/redis.ts';
+import {
+  startTopology,
+  type TestTopology,
+  TOPOLOGIES,
+  type TopologyName,
+} from '../../helpers/redis-topologies.ts';
 
 /** One row of the table every cache behaviour runs against. */
 export interface StoreKind {
@@ -17,6 +22,9 @@ export interface StoreKind {
 /** A fresh key namespace per test, so tests never see each other's keys in the shared Redis. */
 export const freshPrefix = () => `test:${randomUUID()}:`;
 
+/** A key prefix that is also a hash tag, for calls whose keys must share one Cluster slot. */
+export const freshScope = () => `{test:${randomUUID()}}`;
+
 export async function untilReady(store: Store): Promise<Store> {
   await vi.waitFor(
     () => {
@@ -28,30 +36,43 @@ export async function untilReady(store: Store): Promise<Store> {
 }
 
 /**
- * Starts one Redis for the test file and returns the table of stores: memory, Redis, and the failover
- * store over a healthy Redis. Every store opened is closed after the file.
+ * Starts one Redis of each topology for the test file and returns the table of stores: memory, Redis
+ * standalone, Cluster and Sentinel, and the failover store over a healthy Redis. Every store opened is
+ * closed after the file.
  */
-export function useStoreKinds(): { kinds: StoreKind[]; redis: () => TestRedis } {
-  let redis: TestRedis | undefined;
+export function useStoreKinds(): { kinds: StoreKind[] } {
+  const topologies = new Map<TopologyName, TestTopology>();
   const opened: Store[] = [];
   beforeAll(async () => {
-    redis = await startRedis();
-  });
+    for (const name of TOPOLOGIES) topologies.set(name, await startTopology(name));
+  }, 60_000);
   afterAll(async () => {
     await Promise.all(opened.map((store) => store.close()));
-    await redis?.stop();
+    await Promise.all([...topologies.values()].map((topology) => topology.stop()));
   });
   const track = (store: Store) => {
     opened.push(store);
     return untilReady(store);
   };
-  const url = () => {
-    if (!redis) throw new Error('Redis not started');
-    return redis.url;
+  const topologyOf = (name: TopologyName) => {
+    const found = topologies.get(name);
+    if (!found) throw new Error(`Redis ${name} not started`);
+    return found.topology;
   };
-  const redisStore = () => track(createRedisStore({ url: url() }));
+  // A generous command timeout: these tests are about behaviour, not about a slow Redis (failover.test.ts is).
+  const redisStore = (name: TopologyName) => () =>
+    track(createRedisStore({ topology: topologyOf(name), commandTimeoutMs: 5_000 }));
   const failoverStore = () =>
-    track(createFailoverStore({ primary: createRedisStore({ url: url() }), fallback: createMemoryStore() }));
+    track(
+      createFailoverStore({
+        primary: createRedisStore({ topology: topologyOf('standalone') }),
+        fallback: createMemoryStore(),
+      }),
+    );
+  const pairOf = (open: () => Promise<Store>) => async (): Promise<[Store, Store]> => [
+    await open(),
+    await open(),
+  ];
   const kinds: StoreKind[] = [
     {
       name: 'memory',
@@ -61,18 +82,12 @@ export function useStoreKinds(): { kinds: StoreKind[]; redis: () => TestRedis } 
         return [store, store];
       },
     },
-    { name: 'redis', open: redisStore, openPair: async () => [await redisStore(), await redisStore()] },
-    {
-      name: 'failover over a healthy redis',
-      open: failoverStore,
-      openPair: async () => [await failoverStore(), await failoverStore()],
-    },
+    ...TOPOLOGIES.map((name) => ({
+      name: `redis ${name}`,
+      open: redisStore(name),
+      openPair: pairOf(redisStore(name)),
+    })),
+    { name: 'failover over a healthy redis', open: failoverStore, openPair: pairOf(failoverStore) },
   ];
-  return {
-    kinds,
-    redis: () => {
-      if (!redis) throw new Error('Redis not started');
-      return redis;
-    },
-  };
+  return { kinds };
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { type AuditLog, auditLogOf, auditOutcomeOf } from '../../../audit.ts';
 import type { BrokerApi } from '../../../broker/api.ts';
-import { brokerCacheKeyPrefix } from '../../../broker/cache-keys.ts';
+import { brokerCacheScope } from '../../../broker/cache-keys.ts';
 import type { BrokerDomain } from '../../../broker/call.ts';
 import { guardedApi } from '../../../broker/request.ts';
 import type { GatewayContext } from '../../../context.ts';
@@ -63,7 +63,7 @@ async function invalidate(context: GatewayContext, deploymentId: string, domains
   const unique = [...new Set(domains)];
   await Promise.all(
     unique.map((domain) =>
-      cache.invalidatePrefix(brokerCacheKeyPrefix(deploymentId, domain)).catch((error: unknown) => {
+      cache.invalidateScope(brokerCacheScope(deploymentId, domain)).catch((error: unknown) => {
         context.logger.warn({ err: error, deploymentId, domain }, 'could not drop cached broker reads');
       }),
     ),
