@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { createRedisStore } from './redis.ts';
 import { connectRedis, type RedisClient } from './redis-connection.ts';
 import type { Store } from './store.ts';
@@ -44,20 +43,18 @@ function refusal(error: Error): string | null {
 /** Waits for the connection to be ready, a fatal error, or the deadline. */
 async function connection(client: RedisClient, timeoutMs: number): Promise<RedisCheck> {
   let lastError = 'no answer';
-  const settled = new Promise<RedisCheck>((resolve) => {
-    client.on('error', (error: Error) => {
-      lastError = causes(error).at(-1)?.message ?? error.message;
-      const reason = refusal(error);
-      if (reason) resolve({ outcome: 'refused', reason });
-    });
-    void once(client, 'ready').then(() => resolve({ outcome: 'ok' }));
-  });
-  const timer = setTimeout(() => client.emit('preflight-timeout'), timeoutMs);
-  const timedOut = once(client, 'preflight-timeout').then(
-    (): RedisCheck => ({ outcome: 'unreachable', reason: lastError }),
-  );
+  let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([settled, timedOut]);
+    return await new Promise<RedisCheck>((resolve) => {
+      // Plain listeners: events.once() would reject on the 'error' events that a refused connection emits.
+      client.on('error', (error: Error) => {
+        lastError = causes(error).at(-1)?.message ?? error.message;
+        const reason = refusal(error);
+        if (reason) resolve({ outcome: 'refused', reason });
+      });
+      client.once('ready', () => resolve({ outcome: 'ok' }));
+      timer = setTimeout(() => resolve({ outcome: 'unreachable', reason: lastError }), timeoutMs);
+    });
   } finally {
     clearTimeout(timer);
   }
