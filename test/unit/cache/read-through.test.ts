@@ -44,8 +44,21 @@ async function readOnTwoReplicas(
   const otherReplicaWaiting = new Promise<void>((resolve) => {
     lockRefused = resolve;
   });
+  const keyPrefix = freshPrefix();
+  // The fetch is also held until all 50 reads have looked at the cache once: on a slow store (a Cluster on a
+  // busy machine) a read that first looks after the save would find an entry that the test's clock has aged.
+  let loads = 0;
+  let allLooked: () => void = () => undefined;
+  const everyReadLooked = new Promise<void>((resolve) => {
+    allLooked = resolve;
+  });
   const watched = (store: Store): Store => ({
     ...store,
+    get: async (key) => {
+      const value = await store.get(key);
+      if (key === `${keyPrefix}deployments` && ++loads >= 50) allLooked();
+      return value;
+    },
     setIfAbsent: async (key, value, ttlMs) => {
       const acquired = await store.setIfAbsent(key, value, ttlMs);
       if (!acquired) lockRefused();
@@ -56,12 +69,11 @@ async function readOnTwoReplicas(
       options.afterSave?.();
     },
   });
-  const keyPrefix = freshPrefix();
   const replicas = pair.map((store) => cacheOn(watched(store), { keyPrefix, now: options.now }));
   const fetch = vi.fn(async () => {
     // A second fetch means single flight failed: let both finish so the count assertion reports it.
     if (fetch.mock.calls.length > 1) lockRefused();
-    await otherReplicaWaiting;
+    await Promise.all([otherReplicaWaiting, everyReadLooked]);
     return running;
   });
   const reads = Array.from({ length: 50 }, (_, index) =>
