@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { MqttClient, MqttClientField } from './model.ts';
-import { count, isoTime } from './wire.ts';
+import { count, textTime } from './wire.ts';
 
 /**
  * Wire names of the client fields, per version (docs/emqx-api.md §3.2, §4.1, §6.8). v5 renamed `inflight` to
@@ -60,9 +60,9 @@ const READERS: Record<MqttClientField, z.ZodType> = {
   keepalive: integer,
   cleanStart: flag,
   expiryInterval: integer,
-  connectedAt: isoTime,
-  disconnectedAt: isoTime,
-  createdAt: isoTime,
+  connectedAt: textTime,
+  disconnectedAt: textTime,
+  createdAt: textTime,
   subscriptionsCount: integer,
   inflightCount: integer,
   mqueueLength: integer,

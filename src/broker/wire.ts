@@ -43,23 +43,51 @@ export const notSupported = (what: string, version: BrokerVersion) => async (): 
   throw new NotSupportedError(what, version);
 };
 
-/** An epoch in seconds, milliseconds or microseconds (told apart by size) → ISO 8601. */
-export function epochToIso(value: number): string {
-  const ms = value > 1e14 ? value / 1000 : value > 1e11 ? value : value * 1000;
-  return new Date(Math.round(ms)).toISOString();
+/** What EMQX prints for "no time": v5's `infinity`, and v4's Erlang `undefined` atom rendered as text. */
+const NO_TIME = new Set(['infinity', 'undefined']);
+
+/**
+ * An epoch number in one documented unit → ISO 8601 UTC, or null for EMQX's "no time" markers. Each wire
+ * field says its unit (emqx-api.md §3, CONTRACT.md §5); the size of the number is never used to guess it,
+ * so v4's "never" ban (`until: 253402300799` seconds) reads as 9999-12-31T23:59:59Z.
+ */
+function epochTime(msPerUnit: number) {
+  return z
+    .union([z.number(), z.string().refine((text) => NO_TIME.has(text), 'expected an epoch number')])
+    .nullish()
+    .transform((value): string | null =>
+      typeof value === 'number' ? new Date(Math.round(value * msPerUnit)).toISOString() : null,
+    );
 }
 
-/** Any EMQX time (RFC 3339 with offset, v4 `YYYY-MM-DD HH:mm:ss` UTC, epoch) → ISO 8601 UTC, or null. */
-export const isoTime = z
-  .union([z.string(), z.number()])
+/** v4 ban `at`/`until`. */
+export const epochSecondsTime = epochTime(1000);
+/** v4 rule `created_at`, ACL cache `updated_time`. */
+export const epochMillisTime = epochTime(1);
+/** v4 alarm `activate_at`/`deactivate_at`. */
+export const epochMicrosTime = epochTime(0.001);
+
+/**
+ * A time EMQX writes as text → ISO 8601 UTC, or null: RFC 3339 with an offset (v5), or v4's zone-less
+ * `YYYY-MM-DD HH:mm:ss`, which CONTRACT.md §5 reads as UTC. A number here is a contract error, not a guess.
+ */
+export const textTime = z
+  .string()
   .nullish()
   .transform((value): string | null => {
-    if (value === null || value === undefined || value === 'infinity' || value === 'undefined') return null;
-    if (typeof value === 'number') return epochToIso(value);
+    if (value === null || value === undefined || NO_TIME.has(value)) return null;
     const zoneless = value.match(/^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})$/);
     const parsed = Date.parse(zoneless ? `${zoneless[1]}T${zoneless[2]}Z` : value);
     return Number.isNaN(parsed) ? null : new Date(parsed).toISOString();
   });
+
+/** EMQX's free-text fields: v4 prints an unset one as the Erlang atom `undefined`; empty means unset too. */
+export const wireText = z
+  .string()
+  .nullish()
+  .transform((value) =>
+    value === null || value === undefined || value === '' || value === 'undefined' ? null : value,
+  );
 
 /** A count that EMQX may send as a number, or as `"infinity"` / a string for `*_max` keys. */
 export const count = z
@@ -98,23 +126,23 @@ export function queryOf(
   return params;
 }
 
-/** A ban on the wire (v4 and v5 share the shape; `as` values and time units differ, `isoTime` takes both). */
-export const banWireSchema = (kindByAs: Record<string, BanKind>) =>
+/** A ban on the wire: v4 and v5 share the shape; `as` values and the time format differ per version. */
+export const banWireSchema = (kindByAs: Record<string, BanKind>, time: z.ZodType<string | null>) =>
   z
     .object({
       as: z.string().refine((as) => as in kindByAs, 'unknown ban kind'),
       who: z.string(),
-      by: z.string().nullish(),
-      reason: z.string().nullish(),
-      at: isoTime,
-      until: isoTime,
+      by: wireText,
+      reason: wireText,
+      at: time,
+      until: time,
     })
     .transform(
       (b): Ban => ({
         kind: kindByAs[b.as] as BanKind,
         who: b.who,
-        by: b.by ?? null,
-        reason: b.reason || null,
+        by: b.by,
+        reason: b.reason,
         at: b.at,
         until: b.until,
       }),

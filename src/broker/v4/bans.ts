@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { BrokerReadApi, BrokerTransport } from '../api.ts';
 import { brokerPath } from '../call.ts';
 import type { BanKind, PageRequest } from '../model.ts';
-import { banWireSchema } from '../wire.ts';
+import { banWireSchema, epochSecondsTime } from '../wire.ts';
 import { envelope, listPage } from './params.ts';
 
 /** v4 banned (docs/emqx-api.md §3.9): three kinds, `at`/`until` in epoch seconds, meta without `hasnext`. */
@@ -19,7 +19,7 @@ const KIND_BY_AS: Record<string, BanKind> = {
   peerhost: 'PEER_HOST',
 };
 
-const banSchema = banWireSchema(KIND_BY_AS);
+const banSchema = banWireSchema(KIND_BY_AS, epochSecondsTime);
 
 const listSchema = envelope(z.array(banSchema));
 

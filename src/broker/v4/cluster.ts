@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { BrokerReadApi, BrokerTransport } from '../api.ts';
 import { brokerPath, parseBody } from '../call.ts';
 import type { Alarm, ClusterNode } from '../model.ts';
-import { count, isoTime, numericOnly, sumCounters } from '../wire.ts';
+import { count, epochMicrosTime, numericOnly, sumCounters } from '../wire.ts';
 import { envelope } from './params.ts';
 
 /**
@@ -51,8 +51,8 @@ const alarmSchema = z.object({
   name: z.string(),
   message: z.string().nullish(),
   details: z.unknown(),
-  activate_at: isoTime,
-  deactivate_at: isoTime,
+  activate_at: epochMicrosTime,
+  deactivate_at: epochMicrosTime,
 });
 const alarmsSchema = envelope(z.array(z.object({ node: z.string(), alarms: z.array(alarmSchema) })));
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { BrokerReadApi, BrokerTransport } from '../api.ts';
 import { brokerPath, parseBody } from '../call.ts';
 import type { PageRequest, Rule } from '../model.ts';
-import { isoTime } from '../wire.ts';
+import { epochMillisTime } from '../wire.ts';
 import { envelope, listPage } from './params.ts';
 
 /**
@@ -18,7 +18,7 @@ export const ruleSchema = z
     description: z.string().nullish(),
     for: z.union([z.array(z.string()), z.string()]).default([]),
     actions: z.array(z.unknown()).default([]),
-    created_at: isoTime,
+    created_at: epochMillisTime,
     metrics: z.unknown(),
   })
   .transform(

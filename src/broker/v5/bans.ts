@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { BrokerReadApi, BrokerTransport } from '../api.ts';
 import { brokerPath } from '../call.ts';
 import type { BanKind, PageRequest } from '../model.ts';
-import { banWireSchema, pageMetaSchema } from '../wire.ts';
+import { banWireSchema, pageMetaSchema, textTime } from '../wire.ts';
 import { listPage } from './params.ts';
 
 /** v5 banned (docs/emqx-api.md §4.4): six kinds, RFC 3339 times, `until: "infinity"` for never. */
@@ -21,7 +21,7 @@ const KIND_BY_AS = Object.fromEntries(Object.entries(V5_BAN_AS).map(([kind, as])
   BanKind
 >;
 
-export const banSchema = banWireSchema(KIND_BY_AS);
+export const banSchema = banWireSchema(KIND_BY_AS, textTime);
 
 const listSchema = z.object({ data: z.array(banSchema), meta: pageMetaSchema });
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { BrokerReadApi, BrokerTransport } from '../api.ts';
 import { brokerPath, parseBody } from '../call.ts';
 import type { Alarm, ClusterNode } from '../model.ts';
-import { count, isoTime, numericOnly, pageMetaSchema, sumCounters } from '../wire.ts';
+import { count, numericOnly, pageMetaSchema, sumCounters, textTime } from '../wire.ts';
 
 /** v5 nodes, stats, metrics and alarms (docs/emqx-api.md §4.7): flat objects, uptime in ms, RFC 3339 times. */
 
@@ -35,8 +35,8 @@ const alarmSchema = z
     message: z.string().nullish(),
     node: z.string().nullish(),
     details: z.unknown(),
-    activate_at: isoTime,
-    deactivate_at: isoTime,
+    activate_at: textTime,
+    deactivate_at: textTime,
   })
   .transform(
     (a): Alarm => ({

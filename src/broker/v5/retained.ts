@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { BrokerReadApi, BrokerTransport } from '../api.ts';
 import { brokerPath, parseBody } from '../call.ts';
 import type { PageRequest, RetainedMessage } from '../model.ts';
-import { isoTime, pageMetaSchema } from '../wire.ts';
+import { pageMetaSchema, textTime } from '../wire.ts';
 import { listPage, queryOf } from './params.ts';
 
 /** v5 retained messages (docs/emqx-api.md §4.5): lists carry no payload, one message carries it in base64. */
@@ -12,7 +12,7 @@ const messageSchema = z
     topic: z.string(),
     qos: z.number(),
     payload: z.string().nullish(),
-    publish_at: isoTime,
+    publish_at: textTime,
     from_clientid: z.string().nullish(),
     from_username: z.string().nullish(),
   })

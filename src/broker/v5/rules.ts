@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { BrokerReadApi, BrokerTransport } from '../api.ts';
 import { brokerPath, parseBody } from '../call.ts';
 import type { PageRequest, Rule } from '../model.ts';
-import { isoTime, pageMetaSchema } from '../wire.ts';
+import { pageMetaSchema, textTime } from '../wire.ts';
 import { listPage } from './params.ts';
 
 /** v5 rules (docs/emqx-api.md §4.6): `sql`, `enable`, `from`; metrics are a separate call. */
@@ -16,7 +16,7 @@ export const ruleSchema = z
     description: z.string().nullish(),
     from: z.array(z.string()).default([]),
     actions: z.array(z.unknown()).default([]),
-    created_at: isoTime,
+    created_at: textTime,
   })
   .transform(
     (r): Rule => ({
