@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { DEFAULT_PUBLISH_CLIENT_ID } from './broker/v4/options.ts';
 import { securitySchema } from './security/config.ts';
 import { parseRedisTopology, type RedisTopology, RedisTopologyError } from './store/topology.ts';
 import { unknownKeys } from './validation/unknown-keys.ts';
@@ -128,12 +129,15 @@ export const configFileSchema = z.object({
           openSeconds: z.number().positive().default(10),
         })
         .default({ failures: 5, openSeconds: 10 }),
+      /** `clientid` of every v4 publish, which seed 003 marks required (CONTRACT.md §5). */
+      publishClientId: z.string().min(1).max(256).default(DEFAULT_PUBLISH_CLIENT_ID),
     })
     .default({
       connectTimeoutMs: 3_000,
       timeoutMs: 8_000,
       brokerConcurrency: 8,
       breaker: { failures: 5, openSeconds: 10 },
+      publishClientId: DEFAULT_PUBLISH_CLIENT_ID,
     }),
   limits: z
     .object({

@@ -20,6 +20,8 @@ export interface BrokerApiOptions {
   config: BrokerConfig;
   http: HttpClient;
   scrub: (text: string) => string;
+  /** `clientid` of v4 publishes (`upstream.publishClientId`). @default "emqx-cloud-gateway" */
+  publishClientId?: string;
   /** Wraps the raw call (caching, concurrency cap). @default directTransport */
   transport?: (call: BrokerCall, version: BrokerVersion) => BrokerTransport;
 }
@@ -30,6 +32,10 @@ export function brokerApiFor(options: BrokerApiOptions): BrokerApi {
   const call = createBrokerCall({ ...options, version });
   const transport = (options.transport ?? directTransport)(call, version);
   return version === 'v4'
-    ? createV4Broker(options.deploymentId, transport)
+    ? createV4Broker(
+        options.deploymentId,
+        transport,
+        options.publishClientId ? { publishClientId: options.publishClientId } : {},
+      )
     : createV5Broker(options.deploymentId, transport);
 }

@@ -43,6 +43,7 @@ export function createBrokerRegistry(options: BrokerRegistryOptions): BrokerRegi
       config: broker,
       http: options.http,
       scrub: options.scrub,
+      publishClientId: config.upstream.publishClientId,
       transport: (call) =>
         createBrokerTransport({
           deploymentId,

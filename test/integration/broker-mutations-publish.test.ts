@@ -38,7 +38,9 @@ afterAll(() => stack?.close());
 beforeEach(() => stack.sim.requestLog.clear());
 
 describe.each(VERSIONS)('publish on $version', ({ version, id, path, batchPath, encodingKey }) => {
-  const extra = version === 'v4' ? { return: true } : {};
+  // v4 carries the configured publisher id on every message (seed 003 marks clientid required).
+  const sender = version === 'v4' ? { clientid: 'emqx-cloud-gateway' } : {};
+  const extra = version === 'v4' ? { ...sender, return: true } : {};
 
   it('delivers a QoS 0 text message to a subscriber, sending one POST with the documented body', async () => {
     const device = await connectDevice(stack, id, `pub0-${version}`);
@@ -120,8 +122,8 @@ describe.each(VERSIONS)('publish on $version', ({ version, id, path, batchPath, 
     const writes = writesTo(stack, id);
     expect(writes.map((w) => [w.method, w.rawPath, w.query])).toEqual([['POST', batchPath, '']]);
     expect(JSON.parse(writes[0]!.body)).toEqual([
-      { topic: 'batch/a', payload: 'one', [encodingKey]: 'plain', qos: 0, retain: false },
-      { topic: 'batch/b', payload: 'dHdv', [encodingKey]: 'base64', qos: 1, retain: false },
+      { topic: 'batch/a', payload: 'one', [encodingKey]: 'plain', qos: 0, retain: false, ...sender },
+      { topic: 'batch/b', payload: 'dHdv', [encodingKey]: 'base64', qos: 1, retain: false, ...sender },
     ]);
     await device.endAsync();
   });
@@ -163,5 +165,35 @@ describe('whether anybody received it', () => {
       field: 'input.topic',
     });
     expect(writesTo(stack, V4)).toEqual([]);
+  });
+});
+
+describe('v4 publish carries clientid (seed 003 marks it required)', () => {
+  it('v4 publish never sent clientid: publish and every publish_batch item now carry the configured upstream.publishClientId', async () => {
+    const custom = await startStack({
+      configure: (config) => {
+        config.upstream.publishClientId = 'ops-gateway-7';
+      },
+    });
+    try {
+      const device = await connectDevice(custom, V4, 'hears-ops-gateway');
+      await device.subscribeAsync('sender/#', { qos: 0 });
+      const received = nextMessage(device, 'sender/one');
+      const one = await mutate(custom, PUBLISH, { id: V4, input: { topic: 'sender/one', payload: 'x' } });
+      expect(one.__typename).toBe('PublishSuccess');
+      expect((await received).payload.toString()).toBe('x');
+      const messages = [
+        { topic: 'sender/a', payload: '1' },
+        { topic: 'sender/b', payload: '2' },
+      ];
+      const batch = await mutate(custom, BATCH, { id: V4, messages });
+      expect(batch.results.map((r: any) => r.__typename)).toEqual(['PublishSuccess', 'PublishSuccess']);
+      const [single, many] = writesTo(custom, V4).map((w) => JSON.parse(w.body));
+      expect(single.clientid).toBe('ops-gateway-7');
+      expect(many.map((m: any) => m.clientid)).toEqual(['ops-gateway-7', 'ops-gateway-7']);
+      await device.endAsync();
+    } finally {
+      await custom.close();
+    }
   });
 });

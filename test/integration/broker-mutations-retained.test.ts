@@ -57,7 +57,7 @@ describe.each([
               'POST',
               '/api/v4/mqtt/publish',
               '',
-              { topic, payload: '', encoding: 'plain', qos: 0, retain: true },
+              { clientid: 'emqx-cloud-gateway', topic, payload: '', encoding: 'plain', qos: 0, retain: true },
             ],
           ],
     );

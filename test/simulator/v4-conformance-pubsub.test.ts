@@ -13,22 +13,32 @@ afterAll(() => sim.close());
 const post = (path: string, body: unknown) => sim.request('POST', `/api/v4${path}`, { body });
 
 describe('v4 publish', () => {
+  const c = { clientid: 'api' };
   it.each([
-    ['a plain message', { topic: 'p/1', payload: 'hi', clientid: 'api' }, { code: 0 }],
-    ['a JSON object payload', { topic: 'p/1', payload: { a: 1 }, qos: 1 }, { code: 0 }],
-    ['a base64 payload', { topic: 'p/1', payload: 'aGk=', encoding: 'base64' }, { code: 0 }],
-    ['no valid topic', { topic: 'p/+', payload: 'x' }, { code: 115, message: 'bad_topic' }],
-    ['an empty topic list', { topics: ',', payload: 'x' }, { code: 115, message: 'bad_topic' }],
+    ['a plain message', { topic: 'p/1', payload: 'hi', ...c }, { code: 0 }],
+    ['a JSON object payload', { topic: 'p/1', payload: { a: 1 }, qos: 1, ...c }, { code: 0 }],
+    ['a base64 payload', { topic: 'p/1', payload: 'aGk=', encoding: 'base64', ...c }, { code: 0 }],
+    ['no valid topic', { topic: 'p/+', payload: 'x', ...c }, { code: 115, message: 'bad_topic' }],
+    ['an empty topic list', { topics: ',', payload: 'x', ...c }, { code: 115, message: 'bad_topic' }],
     [
       'broken base64',
-      { topic: 'p/1', payload: '@@', encoding: 'base64' },
+      { topic: 'p/1', payload: '@@', encoding: 'base64', ...c },
       { code: 108, message: 'bad_params' },
     ],
-    ['a non-string topic', { topic: 12, payload: 'x' }, { code: 108, message: 'bad_params' }],
-    ['an unknown property', { topic: 'p/1', properties: { nope: 1 } }, { code: 108, message: 'bad_params' }],
+    ['a non-string topic', { topic: 12, payload: 'x', ...c }, { code: 108, message: 'bad_params' }],
+    [
+      'an unknown property',
+      { topic: 'p/1', properties: { nope: 1 }, ...c },
+      { code: 108, message: 'bad_params' },
+    ],
     [
       'a non-string clientid',
       { topic: 'p/1', clientid: 7 },
+      { code: 108, message: 'bad clientid: must be string' },
+    ],
+    [
+      'no clientid (seed 003 marks it required)',
+      { topic: 'p/1', payload: 'x' },
       { code: 108, message: 'bad clientid: must be string' },
     ],
   ])('answers %s inside HTTP 200', async (_, body, expected) => {
@@ -36,25 +46,38 @@ describe('v4 publish', () => {
     expect([reply.status, reply.json]).toEqual([200, expected]);
   });
 
+  it('refuses a publish without clientid and delivers nothing', async () => {
+    const device = await sim.connect('listener-no-clientid');
+    await device.subscribeAsync('p/no-clientid');
+    const received: string[] = [];
+    device.on('message', (topic) => received.push(topic));
+    const refused = await post('/mqtt/publish', { topic: 'p/no-clientid', payload: 'x' });
+    expect(refused.json).toEqual({ code: 108, message: 'bad clientid: must be string' });
+    await post('/mqtt/publish', { topic: 'p/no-clientid', payload: 'y', ...c });
+    await expect.poll(() => received.length).toBe(1);
+    await device.endAsync();
+  });
+
   it('returns the message id with a `return` key, ids with `topics`', async () => {
-    const one = await post('/mqtt/publish', { topic: 'p/1', payload: 'x', return: true });
+    const one = await post('/mqtt/publish', { topic: 'p/1', payload: 'x', return: true, ...c });
     expect(one.json).toEqual({ code: 0, data: { msgid: expect.stringMatching(/^[0-9A-F]{32}$/) } });
-    const many = await post('/mqtt/publish', { topics: 'p/1,p/+,p/2', payload: 'x', return: 1 });
+    const many = await post('/mqtt/publish', { topics: 'p/1,p/+,p/2', payload: 'x', return: 1, ...c });
     expect(many.json.data.msgids).toHaveLength(2);
   });
 
   it('crashes (HTTP 500) on a QoS outside 0..2, as emqx_message:make/6 does', async () => {
-    const reply = await post('/mqtt/publish', { topic: 'p/1', payload: 'x', qos: 3 });
+    const reply = await post('/mqtt/publish', { topic: 'p/1', payload: 'x', qos: 3, ...c });
     expect([reply.status, reply.text]).toEqual([500, 'Internal Error']);
   });
 
   it('publish_batch answers one code per element', async () => {
     const reply = await post('/mqtt/publish_batch', [
-      { topic: 'p/1', payload: 'a' },
-      { topic: 'p/#', payload: 'b' },
-      { topics: 'p/1,p/2', payload: 'c' },
-      { topic: 'p/1', payload: '%%', encoding: 'base64' },
+      { topic: 'p/1', payload: 'a', ...c },
+      { topic: 'p/#', payload: 'b', ...c },
+      { topics: 'p/1,p/2', payload: 'c', ...c },
+      { topic: 'p/1', payload: '%%', encoding: 'base64', ...c },
       'not an object',
+      { topic: 'p/1', payload: 'no clientid' },
     ]);
     expect(reply.json).toEqual({
       code: 0,
@@ -64,6 +87,7 @@ describe('v4 publish', () => {
         { topic: 'p/1,p/2', code: 0 },
         { code: 108, message: 'bad_params' },
         { code: 108, message: 'bad_params' },
+        { topic: 'p/1', code: 108 },
       ],
     });
   });

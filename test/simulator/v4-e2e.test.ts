@@ -35,13 +35,13 @@ describe('v4 API end to end with real MQTT clients', () => {
     const a = nextMessage(subscriber, 'e2e/a');
     const b = nextMessage(subscriber, 'e2e/b');
     const payload = Buffer.from([0, 1, 2, 255]).toString('base64');
-    await post('/mqtt/publish', { topics: 'e2e/a,e2e/b', payload, encoding: 'base64' });
+    await post('/mqtt/publish', { topics: 'e2e/a,e2e/b', payload, encoding: 'base64', clientid: 'api' });
     expect([...(await a).payload]).toEqual([0, 1, 2, 255]);
     expect([...(await b).payload]).toEqual([0, 1, 2, 255]);
   });
 
   it('a retained v4 publish is delivered to a later subscriber with the retain flag', async () => {
-    await post('/mqtt/publish', { topic: 'e2e/retained', payload: 'kept', retain: true });
+    await post('/mqtt/publish', { topic: 'e2e/retained', payload: 'kept', retain: true, clientid: 'api' });
     const late = await sim.connect('e2e-late');
     const received = nextMessage(late, 'e2e/retained');
     await late.subscribeAsync('e2e/retained');
@@ -96,7 +96,7 @@ describe('v4 API end to end with real MQTT clients', () => {
       code: 0,
     });
     const received = nextMessage(client, 'e2e/managed');
-    await post('/mqtt/publish', { topic: 'e2e/managed', payload: 'for you', qos: 1 });
+    await post('/mqtt/publish', { topic: 'e2e/managed', payload: 'for you', qos: 1, clientid: 'api' });
     const message = await received;
     expect([message.payload.toString(), message.qos]).toEqual(['for you', 1]);
   });

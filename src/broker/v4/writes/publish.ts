@@ -9,10 +9,12 @@ import { refuseCommaTopic } from './checks.ts';
 /**
  * v4 publish (docs/emqx-api.md §3.4): `encoding` (not `payload_encoding`); a `return` key makes EMQX answer the
  * message id. v4 never says whether anybody was subscribed, so `delivered` is null. The batch answers one
- * `{topic, code}` per message, in order.
+ * `{topic, code}` per message, in order. Every message carries `clientid`, which seed 003 marks required
+ * (CONTRACT.md §5): the configured `upstream.publishClientId`.
  */
 
-export const v4WireMessage = (m: PublishMessage) => ({
+export const v4WireMessage = (m: PublishMessage, clientId: string) => ({
+  clientid: clientId,
   topic: m.topic,
   payload: m.payload,
   encoding: m.encoding === 'BASE64' ? 'base64' : 'plain',
@@ -29,11 +31,14 @@ const batchSchema = z.object({
   data: z.array(z.object({ code: z.number(), message: z.string().optional() })),
 });
 
-export function v4PublishWrites(t: BrokerTransport): Pick<BrokerWriteApi, 'publish' | 'publishBatch'> {
+export function v4PublishWrites(
+  t: BrokerTransport,
+  clientId: string,
+): Pick<BrokerWriteApi, 'publish' | 'publishBatch'> {
   async function publish(message: PublishMessage): Promise<PublishOutcome> {
     refuseCommaTopic(message.topic, 'input.topic');
     const path = writePath('/mqtt/publish');
-    const body = { ...v4WireMessage(message), return: true };
+    const body = { ...v4WireMessage(message, clientId), return: true };
     const reply = await t.send({ domain: 'publish', method: 'POST', path, body });
     const data = parseBody(publishSchema, reply.body, path.route).data;
     return { topic: message.topic, messageId: data?.msgid ?? null, delivered: null };
@@ -46,7 +51,7 @@ export function v4PublishWrites(t: BrokerTransport): Pick<BrokerWriteApi, 'publi
       domain: 'publish',
       method: 'POST',
       path,
-      body: messages.map(v4WireMessage),
+      body: messages.map((m) => v4WireMessage(m, clientId)),
     });
     const results = parseBody(batchSchema, reply.body, path.route).data;
     requireOnePerItem(path.route, results.length, messages.length);
