@@ -2,24 +2,46 @@ import { z } from 'zod';
 import { BadUserInputError, NotSupportedError } from '../errors.ts';
 import type { DeploymentCatalog } from './catalog.ts';
 import type { PlatformApi } from './client.ts';
-import { type Deployment, type DeploymentType, deploymentStatus, PLATFORM_TYPE } from './model.ts';
+import { type Deployment, deploymentStatus } from './model.ts';
+import { createProblem } from './regions.ts';
 
 /**
  * Start, stop and create: the platform's scarcest calls (5, 5 and 1 an hour). Every refusal that can be decided
  * locally is decided before the quota is touched; nothing here is ever retried.
  */
 
-export const createDeploymentInput = z.object({
-  platform: z.enum(['aws', 'azure', 'gcp'], { message: 'must be aws, azure or gcp' }),
-  region: z.string().regex(/^[a-z]{2,}[a-z0-9-]*[0-9]$/, 'must be a region code such as us-east-1'),
-  connections: z.number().int().min(1000, 'must be at least 1000').max(10_000, 'must be at most 10000'),
-  deploymentType: z
-    .enum(['SERVERLESS', 'DEDICATED', 'DEDICATED_FLEX', 'UNKNOWN'])
-    .refine((t) => t !== 'UNKNOWN', 'is not a plan that can be created'),
-  name: z.string().trim().min(1).max(64, 'must be at most 64 characters').nullish(),
-});
+const CREATE_TYPES = { SERVERLESS: 'serverless', DEDICATED: 'dedicated' } as const;
 
-export type CreateDeploymentInput = z.infer<typeof createDeploymentInput>;
+/**
+ * A create request checked against seed 000 (src/platform/regions.ts). The platform API has no name field
+ * (it names a new deployment `deployment-<id>`), so a name is refused rather than silently dropped.
+ */
+export const createDeploymentChecks = z
+  .object({
+    platform: z.enum(['aws', 'azure', 'gcp'], { message: 'must be aws, azure or gcp' }),
+    region: z.string(),
+    connections: z.number().int(),
+    deploymentType: z.enum(['SERVERLESS', 'DEDICATED'], {
+      message: 'must be SERVERLESS or DEDICATED, the plans the platform API creates',
+    }),
+    name: z
+      .null({ message: 'the platform API cannot name a new deployment; it is named deployment-<id>' })
+      .optional(),
+  })
+  .superRefine((input, ctx) => {
+    const type = CREATE_TYPES[input.deploymentType];
+    const problem = createProblem(input.platform, input.region, type, input.connections);
+    if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
+  });
+
+export const createDeploymentInput = createDeploymentChecks.transform((input) => ({
+  platform: input.platform,
+  region: input.region,
+  connections: input.connections,
+  deploymentType: CREATE_TYPES[input.deploymentType],
+}));
+
+export type CreateDeploymentInput = z.output<typeof createDeploymentInput>;
 
 export interface LifecycleOptions {
   platform: PlatformApi;
@@ -65,24 +87,9 @@ export function createLifecycle({ platform, catalog }: LifecycleOptions) {
       return catalog.record({ ...deployment, status });
     },
 
+    /** Sends exactly the four fields seed 000 documents (CONTRACT.md §5). */
     async create(input: CreateDeploymentInput, requestId?: string): Promise<Deployment> {
-      const type = input.deploymentType as Exclude<DeploymentType, 'UNKNOWN'>;
-      if (type === 'SERVERLESS' && input.connections !== 1000) {
-        throw new BadUserInputError(
-          'Serverless deployments have exactly 1000 connections',
-          'input.connections',
-        );
-      }
-      const created = await platform.createDeployment(
-        {
-          platform: input.platform,
-          region: input.region,
-          connections: input.connections,
-          deploymentType: PLATFORM_TYPE[type],
-          ...(input.name ? { deploymentName: input.name } : {}),
-        },
-        requestId,
-      );
+      const created = await platform.createDeployment(input, requestId);
       return catalog.record(created);
     },
   };

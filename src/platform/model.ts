@@ -61,13 +61,3 @@ export function deploymentStatus(raw: string, logger?: Logger): DeploymentStatus
 export function deploymentType(raw: string): DeploymentType {
   return TYPE_BY_PLATFORM[raw.toLowerCase()] ?? 'UNKNOWN';
 }
-
-/** The platform value sent for a GraphQL DeploymentType on create. */
-export const PLATFORM_TYPE: Record<
-  Exclude<DeploymentType, 'UNKNOWN'>,
-  'serverless' | 'dedicated' | 'dedicatedFlex'
-> = {
-  SERVERLESS: 'serverless',
-  DEDICATED: 'dedicated',
-  DEDICATED_FLEX: 'dedicatedFlex',
-};

@@ -78,12 +78,12 @@ export interface PlatformDeployment {
   createdAt: string | null;
 }
 
+/** `POST /deployments`: the four fields seed 000 documents, and nothing else. */
 export interface CreateDeploymentRequest {
   platform: string;
   region: string;
   connections: number;
-  deploymentType: 'dedicated' | 'serverless' | 'dedicatedFlex';
-  deploymentName?: string;
+  deploymentType: 'dedicated' | 'serverless';
 }
 
 export const platformDeploymentSchema: z.ZodType<PlatformDeployment> = z.object({

@@ -154,12 +154,11 @@ describe('deployment lifecycle mutations', () => {
       region: 'us-east-1',
       connections: 1000,
       deploymentType: 'DEDICATED',
-      name: 'new-fleet',
     };
     const { body } = await stack.gql(CREATE, { variables: { input } });
     expect(body.data.createDeployment).toMatchObject({
       __typename: 'CreateDeploymentSuccess',
-      deployment: { name: 'new-fleet', status: 'PENDING', type: 'DEDICATED', version: 'V5' },
+      deployment: { status: 'PENDING', type: 'DEDICATED', version: 'V5' },
     });
     const sent = writes(stack);
     expect(sent).toHaveLength(1);
@@ -168,13 +167,12 @@ describe('deployment lifecycle mutations', () => {
       region: 'us-east-1',
       connections: 1000,
       deploymentType: 'dedicated',
-      deploymentName: 'new-fleet',
     });
     const id = body.data.createDeployment.deployment.deploymentId;
     const listed = await stack.gql('query($id: String!) { deployment(deploymentId: $id) { name } }', {
       variables: { id },
     });
-    expect(listed.body.data.deployment.name).toBe('new-fleet');
+    expect(listed.body.data.deployment.name).toBe(`deployment-${id}`);
     const second = await stack.gql(CREATE, { variables: { input } });
     expect(second.body.data.createDeployment).toMatchObject({ code: 'RATE_LIMITED' });
     expect(writes(stack)).toHaveLength(1);

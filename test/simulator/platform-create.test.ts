@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CREATABLE_REGIONS } from '../../src/platform/regions.ts';
 import { createPlatformClient, pollUntil, startTestSimulator } from './platform-helpers.ts';
 
 const NOW = Date.parse('2025-04-17T15:30:42Z');
@@ -47,7 +48,9 @@ describe('POST /deployments validation (seed 000 platform/region table)', () => 
     ['dedicated with 999 connections', body({ connections: 999 }), 422],
     ['dedicated with 10001 connections', body({ connections: 10_001 }), 422],
     ['connections as a string', body({ connections: '1000' }), 422],
-    ['a 65-character name', body({ deploymentName: 'a'.repeat(65) }), 422],
+    ['a deploymentName (seed 000 has no name field)', body({ deploymentName: 'line-7' }), 422],
+    ['an undocumented field', body({ tps: 1000 }), 422],
+    ['dedicated on Azure in a region code of AWS', body({ platform: 'azure', region: 'us-east-1' }), 422],
   ];
   it.each(invalid)('refuses %s', async (_name, payload, status) => {
     const before = ctx.sim.deployments().length;
@@ -69,11 +72,33 @@ describe('POST /deployments validation (seed 000 platform/region table)', () => 
   it.each(valid)('accepts %s', async (_name, overrides) => {
     expect((await client.call('POST', '/deployments', { body: body(overrides) })).status).toBe(201);
   });
+
+  // The gateway's own transcription of the same table (src/platform/regions.ts): the two must agree.
+  const combinations = Object.entries(CREATABLE_REGIONS).flatMap(([platform, regions]) =>
+    regions.dedicated.flatMap((region) =>
+      (['dedicated', 'serverless'] as const).map((type) => ({
+        platform,
+        region,
+        type,
+        offered: regions[type].includes(region),
+      })),
+    ),
+  );
+  it('accepts every platform × region × type seed 000 offers and refuses every other', async () => {
+    const outcomes = [];
+    for (const { platform, region, type, offered } of combinations) {
+      const payload = body({ platform, region, deploymentType: type });
+      const { status } = await client.call('POST', '/deployments', { body: payload });
+      outcomes.push({ platform, region, type, accepted: status === 201, offered });
+    }
+    expect(outcomes.filter((o) => o.accepted !== o.offered)).toEqual([]);
+    expect(outcomes.filter((o) => o.platform === 'azure' && o.accepted)).toHaveLength(8);
+  });
 });
 
 describe('POST /deployments success', () => {
   it('answers 201 with the seed 000 create shape: codes, regionLabel, spec, status pending', async () => {
-    const response = await client.call('POST', '/deployments', { body: body({ deploymentName: 'line-7' }) });
+    const response = await client.call('POST', '/deployments', { body: body({}) });
     expect(response.status).toBe(201);
     const created = response.json() as Record<string, unknown>;
     expect(Object.keys(created).sort()).toEqual(
@@ -97,7 +122,7 @@ describe('POST /deployments success', () => {
     );
     expect(created).toMatchObject({
       createAt: '2025-04-17 15:30',
-      deploymentName: 'line-7',
+      deploymentName: `deployment-${created.deploymentID}`,
       deploymentType: 'dedicated',
       platform: 'aws',
       region: 'us-east-1',

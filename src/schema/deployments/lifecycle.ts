@@ -59,10 +59,19 @@ const CreateDeploymentSuccess = lifecycleResult('CreateDeploymentSuccess');
 const CreateDeploymentInput = builder.inputType('CreateDeploymentInput', {
   fields: (t) => ({
     platform: t.string({ required: true, description: 'aws | azure | gcp' }),
-    region: t.string({ required: true, description: 'region code, e.g. us-east-1' }),
-    connections: t.int({ required: true }),
-    deploymentType: t.field({ type: DeploymentTypeEnum, required: true }),
-    name: t.string(),
+    region: t.string({
+      required: true,
+      description: "region code from the platform's table, e.g. us-east-1, westeurope, asia-southeast1",
+    }),
+    connections: t.int({ required: true, description: 'SERVERLESS: 1000; DEDICATED: 1000 to 10000' }),
+    deploymentType: t.field({
+      type: DeploymentTypeEnum,
+      required: true,
+      description: 'SERVERLESS or DEDICATED (the platform API creates no other plan)',
+    }),
+    name: t.string({
+      description: 'Must be left out: the platform API names a new deployment deployment-<id> itself',
+    }),
   }),
 });
 

@@ -11,8 +11,10 @@ interface CreateBody {
   region: string;
   connections: number;
   deploymentType: 'serverless' | 'dedicated';
-  deploymentName?: string;
 }
+
+/** The request fields seed 000 documents, all required; it has no name field (the platform names it). */
+const FIELDS = ['platform', 'region', 'connections', 'deploymentType'];
 
 const refuse = (message: string): CreateCheck => ({ ok: false, status: 422, message });
 
@@ -38,6 +40,8 @@ function connectionsProblem(type: CreateBody['deploymentType'], connections: num
 }
 
 function fieldsProblem(body: Record<string, unknown>): string | undefined {
+  const unknown = Object.keys(body).find((key) => !FIELDS.includes(key));
+  if (unknown !== undefined) return `${unknown} is not a create parameter`;
   if (typeof body.platform !== 'string') return 'platform is required';
   if (typeof body.region !== 'string') return 'region is required';
   if (body.deploymentType !== 'serverless' && body.deploymentType !== 'dedicated') {
@@ -45,10 +49,6 @@ function fieldsProblem(body: Record<string, unknown>): string | undefined {
   }
   if (typeof body.connections !== 'number' || !Number.isInteger(body.connections)) {
     return 'connections must be an integer';
-  }
-  const name = body.deploymentName;
-  if (name !== undefined && (typeof name !== 'string' || name.length < 1 || name.length > 64)) {
-    return 'deploymentName must be 1 to 64 characters';
   }
   return undefined;
 }
@@ -61,7 +61,10 @@ function locationProblem(body: CreateBody, location: CatalogLocation | undefined
   return connectionsProblem(body.deploymentType, body.connections);
 }
 
-/** Validates a `POST /deployments` body against seed 000: 400 when it is not a JSON object, 422 otherwise. */
+/**
+ * Validates a `POST /deployments` body against seed 000: 400 when it is not a JSON object; 422 for a field the
+ * page does not document, a missing one, or a platform × region × type × connections its tables rule out.
+ */
 export function checkCreateRequest(raw: Buffer, createdAt: number): CreateCheck {
   const json = parseJsonObject(raw);
   if (!json) return { ok: false, status: 400, message: 'Bad Request' };
@@ -74,7 +77,6 @@ export function checkCreateRequest(raw: Buffer, createdAt: number): CreateCheck 
   return {
     ok: true,
     deployment: {
-      ...(body.deploymentName === undefined ? {} : { name: body.deploymentName }),
       type: body.deploymentType,
       // "Currently, only v5 versions of EMQX are supported" and "created in the default project".
       version: 'v5',
