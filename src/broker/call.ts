@@ -1,8 +1,9 @@
 import type { z } from 'zod';
 import type { BrokerConfig } from '../config.ts';
-import { RateLimitedError, UpstreamError, UpstreamUnavailableError } from '../errors.ts';
+import { BadUserInputError, RateLimitedError, UpstreamError, UpstreamUnavailableError } from '../errors.ts';
 import { type HttpClient, retryAfterMs, type UpstreamReply } from '../http/client.ts';
-import { pathSegment } from '../validation/path.ts';
+import { pathValueProblem } from '../validation/identifiers.ts';
+import { buildPath } from '../validation/path.ts';
 import type { BrokerVersion } from './model.ts';
 
 /**
@@ -38,7 +39,7 @@ export const BROKER_DOMAINS = [
 ] as const;
 export type BrokerDomain = (typeof BROKER_DOMAINS)[number];
 
-/** A path whose values are each percent-encoded as one segment, plus its route for metrics and logs. */
+/** A path whose values are each percent-encoded as one checked segment, plus its route for metrics and logs. */
 export interface BrokerPath {
   /** e.g. `/clients/a%2Fb/subscriptions` */
   path: string;
@@ -46,20 +47,29 @@ export interface BrokerPath {
   route: string;
 }
 
-const encodeSegment = (value: string | number) => {
-  const text = String(value);
-  // `.` and `..` would be resolved as relative segments by any URL normaliser on the way.
-  if (text === '.' || text === '..') return text.replaceAll('.', '%2E');
-  // `:` and `@` stay as they are (legal pchar): EMQX v4 looks rule ids (`rule:1a2b`) and node names
-  // (`emqx@host`) up without decoding them, and v5 accepts both forms.
-  return pathSegment(text, { keepColon: true });
-};
-
-/** `` brokerPath`/clients/${id}/subscriptions` ``: every interpolated value becomes exactly one segment. */
+/**
+ * `` brokerPath`/clients/${id}/subscriptions` ``: the read-side twin of `writePath`, built by the same checked
+ * builder (src/validation/path.ts). Every value must fill a whole segment; one that is empty, `.`, `..`, a
+ * dot segment once decoded (`%2e%2e`, `../x`), not valid UTF-8 or holding control characters is
+ * BAD_USER_INPUT before any call, so no value can move a read to another route (undici's URL parser resolves
+ * `%2E%2E` like `..`). `:` and `@` stay as they are (legal pchar): EMQX v4 looks rule ids (`rule:1a2b`) and
+ * node names (`emqx@host`) up without decoding them, and v5 accepts both forms.
+ */
 export function brokerPath(strings: TemplateStringsArray, ...values: Array<string | number>): BrokerPath {
-  let path = strings[0] ?? '';
-  for (let i = 0; i < values.length; i++) path += encodeSegment(values[i] as string) + (strings[i + 1] ?? '');
-  return { path, route: strings.join('{}') };
+  let template = strings[0] ?? '';
+  const params: Record<string, string> = {};
+  values.forEach((value, i) => {
+    const after = strings[i + 1] ?? '';
+    if (!template.endsWith('/') || !(after === '' || after.startsWith('/'))) {
+      throw new Error(`brokerPath: value ${i} of ${strings.join('{}')} does not fill a whole segment`);
+    }
+    const text = String(value);
+    const problem = pathValueProblem(text, 'A value in the broker URL');
+    if (problem) throw new BadUserInputError(problem);
+    params[`v${i}`] = text;
+    template += `{v${i}}${after}`;
+  });
+  return { path: buildPath(template, params, { keepColon: true }), route: strings.join('{}') };
 }
 
 export interface BrokerRequest {

@@ -68,6 +68,15 @@ export const ruleId = z
   .regex(/^[A-Za-z0-9_.:@-]+$/, 'rule id may only contain letters, digits and _ . : @ -')
   .refine((value) => value !== '.' && value !== '..', 'rule id may not be "." or ".."');
 
+/**
+ * An EMQX node name, `name@host` (`emqx@10.0.0.1`). v4 puts it in the path (`/nodes/{node}/clients`), v5 in
+ * the query; either way a value that cannot be a node name is refused before any call.
+ */
+export const nodeName = pathValue('node', 255).refine(
+  (value) => /^[^\s@/\\]+@[^\s@/\\]+$/.test(value),
+  'a node name looks like emqx@10.0.0.1',
+);
+
 /** EMQX Cloud deployment IDs, as in the gateway configuration. */
 export const deploymentId = z
   .string()

@@ -43,7 +43,19 @@ describe('brokerPath', () => {
     expect(brokerPath`/authentication/${'password_based:built_in_database'}/users`.path).toBe(
       '/authentication/password_based:built_in_database/users',
     );
-    expect(brokerPath`/clients/${'..'}`.path).toBe('/clients/%2E%2E');
+  });
+
+  it.each(['.', '..', '%2e%2e', '%2E%2E', '../x', 'a/../b', '', '\ud800', 'a\r\nb'])(
+    'read paths escaped their route: %j is BAD_USER_INPUT, not a %%2E-encoded dot segment undici resolves',
+    (value) => {
+      expect(() => brokerPath`/clients/${value}`).toThrow(
+        expect.objectContaining({ code: 'BAD_USER_INPUT' }),
+      );
+    },
+  );
+
+  it('refuses a template whose value would not fill a whole segment (a programming error)', () => {
+    expect(() => brokerPath`/clients/x${'a'}`).toThrow(/whole segment/);
   });
 
   it('keeps : and @ raw, because EMQX 4.4 looks rule ids and node names up without decoding them', () => {

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import type { BrokerFreshness, ClientQuery, MqttClient, MqttClientField } from '../../../broker/api.ts';
 import { V5_CLIENT_FIELDS } from '../../../broker/client-wire.ts';
+import { checkNodeFilter } from '../../../broker/node-filter.ts';
 import { brokerOf } from '../../../broker/request.ts';
 import type { GatewayContext } from '../../../context.ts';
 import { NotFoundError } from '../../../errors.ts';
 import { findVisibleDeployment } from '../../../platform/access.ts';
 import type { Deployment } from '../../../platform/model.ts';
+import { clientId, nodeName } from '../../../validation/identifiers.ts';
 import { builder } from '../../builder.ts';
 import { DeploymentRef, FreshnessType } from '../../deployments/deployment.ts';
 import { pageSize } from '../../pagination.ts';
@@ -84,7 +86,7 @@ const ClientConnStateEnum = builder.enumType('ClientConnState', {
 
 const ClientFilter = builder.inputType('ClientFilter', {
   fields: (t) => ({
-    clientIds: t.stringList({ validate: z.array(z.string().min(1)).max(500) }),
+    clientIds: t.stringList({ validate: z.array(clientId).max(500) }),
     clientIdContains: t.string(),
     username: t.string(),
     usernameContains: t.string(),
@@ -92,7 +94,7 @@ const ClientFilter = builder.inputType('ClientFilter', {
     connState: t.field({ type: ClientConnStateEnum }),
     cleanStart: t.boolean(),
     protoVer: t.int(),
-    node: t.string(),
+    node: t.string({ validate: nodeName }),
     connectedAfter: t.field({ type: 'DateTime' }),
     connectedBefore: t.field({ type: 'DateTime' }),
     createdAfter: t.field({ type: 'DateTime' }),
@@ -125,7 +127,10 @@ builder.objectFields(DeploymentRef, (t) => ({
           context,
           deployment,
           args,
-          (api, page) => api.listClients(query, page, fields ? { fields } : {}),
+          async (api, page) => {
+            await checkNodeFilter(api, query.node, 'filter.node');
+            return api.listClients(query, page, fields ? { fields } : {});
+          },
           (client, freshness) => clientNode(client, deployment, freshness),
         );
       },
@@ -143,7 +148,7 @@ builder.objectFields(DeploymentRef, (t) => ({
     type: MqttClientRef,
     nullable: true,
     authScopes: { viewer: true },
-    args: { clientId: t.arg.string({ required: true, validate: z.string().min(1).max(65_535) }) },
+    args: { clientId: t.arg.string({ required: true, validate: clientId }) },
     resolve: async (deployment, { clientId }, context) => {
       const found = await brokerOf(context, deployment).clients.load(clientId);
       return found.value ? clientNode(found.value, deployment, found.freshness) : null;

@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import type { RetainedMessage } from '../../../broker/api.ts';
 import { brokerOf } from '../../../broker/request.ts';
+import { retainedTopic } from '../../../validation/identifiers.ts';
 import { builder } from '../../builder.ts';
 import { DeploymentRef, FreshnessType } from '../../deployments/deployment.ts';
 import { pageSize } from '../../pagination.ts';
@@ -48,7 +48,7 @@ builder.objectFields(DeploymentRef, (t) => ({
     type: RetainedMessageRef,
     nullable: true,
     authScopes: { viewer: true },
-    args: { topic: t.arg.string({ required: true, validate: z.string().min(1) }) },
+    args: { topic: t.arg.string({ required: true, validate: retainedTopic }) },
     resolve: async (deployment, { topic }, context) =>
       (await brokerOf(context, deployment).api.getRetained(topic)).value,
   }),

@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import type { Rule } from '../../../broker/api.ts';
 import { brokerOf } from '../../../broker/request.ts';
 import type { Deployment } from '../../../platform/model.ts';
+import { ruleId } from '../../../validation/identifiers.ts';
 import { builder } from '../../builder.ts';
 import { DeploymentRef, FreshnessType } from '../../deployments/deployment.ts';
 import { pageSize } from '../../pagination.ts';
@@ -64,7 +64,7 @@ builder.objectFields(DeploymentRef, (t) => ({
     type: RuleRef,
     nullable: true,
     authScopes: { viewer: true },
-    args: { id: t.arg.string({ required: true, validate: z.string().min(1) }) },
+    args: { id: t.arg.string({ required: true, validate: ruleId }) },
     resolve: async (deployment, { id }, context) => {
       const found = await brokerOf(context, deployment).api.getRule(id);
       return found.value ? { ...found.value, deployment } : null;

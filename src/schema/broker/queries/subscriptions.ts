@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { MqttSubscription } from '../../../broker/api.ts';
+import { checkNodeFilter } from '../../../broker/node-filter.ts';
 import { brokerOf } from '../../../broker/request.ts';
 import type { Deployment } from '../../../platform/model.ts';
+import { clientId, nodeName } from '../../../validation/identifiers.ts';
 import { builder } from '../../builder.ts';
 import { DeploymentRef, FreshnessType } from '../../deployments/deployment.ts';
 import { pageSize } from '../../pagination.ts';
@@ -50,12 +52,12 @@ builder.objectField(MqttClientRef, 'subscriptions', (t) =>
 
 const SubscriptionFilter = builder.inputType('MqttSubscriptionFilter', {
   fields: (t) => ({
-    clientId: t.string(),
+    clientId: t.string({ validate: clientId }),
     topic: t.string(),
     matchTopic: t.string(),
     qos: t.int({ validate: z.number().int().min(0).max(2) }),
     shareGroup: t.string(),
-    node: t.string(),
+    node: t.string({ validate: nodeName }),
   }),
 });
 
@@ -73,7 +75,10 @@ builder.objectFields(DeploymentRef, (t) => ({
           context,
           deployment,
           args,
-          (api, page) => api.listSubscriptions(args.filter ?? {}, page),
+          async (api, page) => {
+            await checkNodeFilter(api, args.filter?.node, 'filter.node');
+            return api.listSubscriptions(args.filter ?? {}, page);
+          },
           (s) => ({ ...s, deployment }),
         ),
     },
