@@ -142,17 +142,19 @@ export function createApp({ services, authenticate, readiness, shedder, keyPrefi
         callerOf: (request) => callers.get(request),
       }),
     ],
-    context: ({ request }: YogaInitialContext) => {
-      const header = request.headers.get('x-request-id');
+    // Over WebSocket there is no Request: the socket's connection_init established the caller instead.
+    context: (initial: YogaInitialContext & { caller?: Caller }) => {
+      const request = initial.request as Request | undefined;
+      const header = request?.headers.get('x-request-id');
       const requestId = header && REQUEST_ID.test(header) ? header : randomUUID();
-      const caller = callers.get(request);
+      const caller = (request && callers.get(request)) ?? initial.caller;
       if (!caller) throw new Error('unauthenticated request reached the resolvers');
       return {
         caller,
         requestId,
         logger: services.logger.child({ requestId, caller: caller.name }),
         services,
-        signal: request.signal,
+        ...(request ? { signal: request.signal } : {}),
       };
     },
   });

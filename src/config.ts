@@ -43,6 +43,20 @@ const platformSchema = z.object({
     }),
 });
 
+/** A deployment's MQTT access for live data (CONTRACT §7): one shared connection per replica. */
+const mqttSchema = z.strictObject({
+  url: z
+    .string()
+    .regex(/^mqtts?:\/\/[^/\s]+$/, 'must be mqtt://host:port or mqtts://host:port')
+    .describe("the deployment's MQTT address; mqtts:// uses TLS"),
+  username: z.string().min(1).optional(),
+  password: z.string().min(1).optional(),
+  protocolVersion: z
+    .union([z.literal(4), z.literal(5)])
+    .default(4)
+    .describe('4 = MQTT 3.1.1, 5 = MQTT 5'),
+});
+
 const brokerSchema = z.object({
   apiUrl: z
     .url()
@@ -53,7 +67,20 @@ const brokerSchema = z.object({
     .describe("the deployment's broker API address"),
   apiKey: z.string().min(1).describe('App ID'),
   apiSecret: z.string().min(1).describe('App Secret'),
+  mqtt: mqttSchema.optional(),
 });
+
+/** How the shared MQTT connections behind GraphQL subscriptions live and die (CONTRACT §7). */
+const liveSchema = z
+  .strictObject({
+    idleCloseSeconds: z.number().min(0).default(30).describe('how long an unused MQTT connection stays open'),
+    downGraceSeconds: z
+      .number()
+      .min(0)
+      .default(30)
+      .describe('how long streams wait for a lost MQTT connection to come back before they fail'),
+  })
+  .prefault({});
 
 const roleSchema = z.enum(['viewer', 'operator', 'admin']);
 
@@ -155,8 +182,17 @@ export const configFileSchema = z.object({
        * page of this size when it fits (else one call per client).
        */
       subscriptionScanLimit: z.number().int().min(0).default(1_000),
+      maxStreamsPerCaller: z.number().int().min(1).default(10).describe('open subscriptions per caller'),
+      maxStreams: z.number().int().min(1).default(1000).describe('open subscriptions on one replica'),
+      streamBufferSize: z
+        .number()
+        .int()
+        .min(1)
+        .default(100)
+        .describe('messages held for a subscription that is not read; beyond it the oldest are dropped'),
     })
-    .default({ maxPayloadBytes: 262_144, maxPageDepth: 10_000, subscriptionScanLimit: 1_000 }),
+    .prefault({}),
+  live: liveSchema,
   auth: authSchema,
   security: securitySchema,
   server: z
@@ -192,6 +228,8 @@ export type FileConfig = z.infer<typeof configFileSchema>;
 export type PlatformConfig = FileConfig['platform'];
 export type QuotaEndpoint = keyof PlatformConfig['quotas'];
 export type BrokerConfig = z.infer<typeof brokerSchema>;
+export type MqttConfig = z.infer<typeof mqttSchema>;
+export type LiveConfig = z.infer<typeof liveSchema>;
 export type AuthConfig = FileConfig['auth'];
 export type ServerConfig = FileConfig['server'];
 
@@ -293,7 +331,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
 export function configSecrets(config: FileConfig & { redis?: RedisTopology | undefined }): string[] {
   const secrets = [config.platform.apiKey, config.platform.apiSecret];
   if (config.redis?.password) secrets.push(config.redis.password);
-  for (const broker of Object.values(config.deployments)) secrets.push(broker.apiKey, broker.apiSecret);
+  for (const broker of Object.values(config.deployments)) {
+    secrets.push(broker.apiKey, broker.apiSecret);
+    if (broker.mqtt?.password) secrets.push(broker.mqtt.password);
+  }
   if (config.auth.mode !== 'none') {
     for (const key of config.auth.apiKeys) secrets.push(key.key);
     if (config.auth.jwt?.secret) secrets.push(config.auth.jwt.secret);

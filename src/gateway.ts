@@ -7,6 +7,7 @@ import { createJwtVerifier } from './auth/jwt.ts';
 import { createBrokerRegistry } from './broker/registry.ts';
 import { configSecrets, type GatewayConfig } from './config.ts';
 import { createHttpClient } from './http/client.ts';
+import { createLiveHub } from './live/hub.ts';
 import { createLogger, createSecretScrubber, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { collectQuotaGauge } from './observability.ts';
@@ -25,6 +26,7 @@ import { createQuotaGuard } from './store/quotas.ts';
 import { createReadThroughCache } from './store/read-through.ts';
 import { createRedisStore } from './store/redis.ts';
 import type { Store } from './store/store.ts';
+import { attachWebSocket } from './websocket.ts';
 
 /** Bumped whenever a cached value's shape changes, so replicas never read each other's old formats. */
 export const KEY_PREFIX = 'emqxgw:v1:';
@@ -98,6 +100,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   const catalog = createDeploymentCatalog({ platform, cache, config, logger, metrics });
   const lifecycle = createLifecycle({ platform, catalog });
   const brokers = createBrokerRegistry({ config, http, cache, scrub, metrics, breakers });
+  const live = createLiveHub({ config, logger, metrics, catalog });
   const services: Services = {
     config,
     logger,
@@ -111,6 +114,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     lifecycle,
     brokers,
     breakers,
+    live,
     scrub,
   };
 
@@ -125,14 +129,15 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       eventLoopDelayMs: () => shedder.eventLoopDelayMs,
     });
   metrics.setDegradationSource(() => readiness().degraded);
+  const authenticate = createAuthenticator(config.auth, {
+    verifyJwt:
+      config.auth.mode === 'tokens' && config.auth.jwt
+        ? createJwtVerifier(config.auth.jwt, { logger })
+        : undefined,
+  });
   const app = createApp({
     services,
-    authenticate: createAuthenticator(config.auth, {
-      verifyJwt:
-        config.auth.mode === 'tokens' && config.auth.jwt
-          ? createJwtVerifier(config.auth.jwt, { logger })
-          : undefined,
-    }),
+    authenticate,
     readiness,
     shedder,
     keyPrefix: KEY_PREFIX,
@@ -146,10 +151,19 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     logger,
   );
   const serverDrain = createDrain(server);
+  const websocket = attachWebSocket({
+    server,
+    yoga: app.yoga,
+    authenticate,
+    allowedOrigins: config.security.cors.origins,
+    logger,
+  });
 
   /** Stops taking traffic (readyz 503 at once), drains, flushes the log (audit lines), releases everything. */
   async function close(options: { delayMs: number; timeoutMs: number }): Promise<void> {
     const started = performance.now();
+    // Open streams would hold their connections for the whole drain: they end now, with an error event.
+    await Promise.all([live.close(), websocket.close()]);
     const { cut } = await serverDrain.drain(options);
     if (cut > 0) logger.warn({ cut }, 'drain timeout: in-flight requests cut off');
     shedder.close();

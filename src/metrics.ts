@@ -63,6 +63,23 @@ export function createMetrics() {
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
+    liveStreams: new Gauge({
+      name: 'gateway_live_streams',
+      help: 'Open GraphQL subscription streams on this replica, by field',
+      labelNames: ['field'] as const,
+      registers: [registry],
+    }),
+    mqttConnections: new Gauge({
+      name: 'gateway_mqtt_connections',
+      help: 'Open MQTT connections to deployment brokers on this replica (one per deployment at most)',
+      registers: [registry],
+    }),
+    liveMessages: new Counter({
+      name: 'gateway_live_messages_total',
+      help: 'Messages for live streams: received from MQTT (in), or dropped for a slow stream (dropped)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
     quotaRemaining: new Gauge({
       name: 'gateway_platform_quota_remaining',
       help: 'Remaining fleet-wide platform API calls in the current window, as last seen by this replica',

@@ -1,6 +1,7 @@
 import type { BrokerRegistry } from './broker/registry.ts';
 import type { GatewayConfig } from './config.ts';
 import type { HttpClient } from './http/client.ts';
+import type { LiveHub } from './live/hub.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import type { DeploymentCatalog } from './platform/catalog.ts';
@@ -27,6 +28,8 @@ export interface Services {
   brokers: BrokerRegistry;
   /** One circuit breaker per upstream of this replica. */
   breakers: Breakers;
+  /** Shared MQTT links and open-stream accounting for GraphQL subscriptions. */
+  live: LiveHub;
   /** Scrubs every configured secret from a piece of text. */
   scrub: (text: string) => string;
 }

@@ -8,6 +8,8 @@ export interface Caller {
   /** Project names this caller may see; `'*'` for all. */
   projects: '*' | ReadonlySet<string>;
   via: 'apiKey' | 'jwt' | 'none';
+  /** Epoch ms when the token stops being valid (JWT `exp`); open streams end then. */
+  expiresAt?: number;
 }
 
 const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };

@@ -60,7 +60,13 @@ function callerFromClaims(payload: JWTPayload): Caller | null {
   if (typeof role !== 'string' || !ROLES.has(role)) return null;
   const list = projects === '*' ? ['*'] : projects;
   if (!Array.isArray(list) || !list.every((p) => typeof p === 'string' && p.length > 0)) return null;
-  return { name: sub, role: role as Role, projects: projectsOf(list as string[]), via: 'jwt' };
+  return {
+    name: sub,
+    role: role as Role,
+    projects: projectsOf(list as string[]),
+    via: 'jwt',
+    ...(typeof payload.exp === 'number' ? { expiresAt: payload.exp * 1000 } : {}),
+  };
 }
 
 /**

@@ -41,6 +41,11 @@ export function createDeploymentCatalog({
   const staleTtlMs = Math.max(config.cache.staleTtlSeconds * 1000, ttlMs);
 
   const withFreshness = (d: PlatformDeployment, freshness: Freshness): Deployment => ({ ...d, freshness });
+  const observers = new Set<(deployments: Deployment[]) => void>();
+  const show = (deployments: Deployment[]) => {
+    for (const observer of observers) observer(deployments);
+    return deployments;
+  };
 
   /**
    * Every deployment of the account, as recent as the quota allows. `fresh` waits for the refresh of an
@@ -56,7 +61,7 @@ export function createDeploymentCatalog({
     });
     metrics?.cacheReads.inc({ kind: 'deployments', source: read.source });
     const freshness = { source: read.source, fetchedAt: read.fetchedAt };
-    return read.value.map((d) => withFreshness(d, freshness));
+    return show(read.value.map((d) => withFreshness(d, freshness)));
   }
 
   /**
@@ -106,8 +111,17 @@ export function createDeploymentCatalog({
           logger.warn({ err: error }, 'cannot record a deployment change in the cache'),
         );
     }
-    return withFreshness(deployment, { source: 'UPSTREAM', fetchedAt: now() });
+    return show([withFreshness(deployment, { source: 'UPSTREAM', fetchedAt: now() })])[0]!;
   }
 
-  return { list, get, record };
+  /**
+   * Tells `observer` every view of deployments this replica reads or records (live status changes are
+   * derived from them, so they cost no platform call of their own). Returns the function that stops it.
+   */
+  function observe(observer: (deployments: Deployment[]) => void): () => void {
+    observers.add(observer);
+    return () => observers.delete(observer);
+  }
+
+  return { list, get, record, observe };
 }

@@ -40,6 +40,8 @@ export const builder = new SchemaBuilder<{
   ],
   defaultFieldNullability: false,
   scopeAuth: {
+    // Subscriptions are refused when they start, not with an error on every event.
+    authorizeOnSubscribe: true,
     authScopes: (context) => ({
       viewer: hasRole(context.caller, 'viewer'),
       operator: hasRole(context.caller, 'operator'),

@@ -25,11 +25,16 @@ import './broker/mutations/connectors.ts';
 import './broker/mutations/actions.ts';
 import './broker/mutations/resources.ts';
 import './broker/mutations/registered-schemas.ts';
+import './live/mqtt-messages.ts';
+import './live/client-events.ts';
+import './live/alarm-events.ts';
+import './live/deployment-status.ts';
 
 // Defaults for every root field, so none is ever left without scope-auth: queries need at least viewer,
 // mutations at least operator (admin-only ones add their own scope, and both must pass).
 builder.queryType({ authScopes: { viewer: true } });
 builder.mutationType({ authScopes: { operator: true } });
+builder.subscriptionType({ authScopes: { viewer: true } });
 
 /** Builds the executable schema. Importing this module only registers types; nothing else runs. */
 export const buildSchema = () => builder.toSchema({ sortSchema: false });

@@ -45,9 +45,14 @@ const randomToken = (label: string) => `${label}-${crypto.randomUUID()}-${crypto
 
 /** The configuration document a test gateway gets: every simulated deployment's broker, a key per role. */
 export function stackConfig(sim: Simulator, tokens: Record<string, string>): Record<string, any> {
-  const deployments: Record<string, { apiUrl: string; apiKey: string; apiSecret: string }> = {};
-  for (const d of sim.deployments())
-    deployments[d.id] = { apiUrl: d.apiUrl, apiKey: d.appId, apiSecret: d.appSecret };
+  const deployments: Record<string, Record<string, unknown>> = {};
+  for (const d of sim.deployments()) {
+    const url = d.mqttUrl();
+    const user = d.gatewayMqttUser;
+    // A running deployment's MQTT address is known; a stopped one gets no port until it first starts.
+    const mqtt = url && user ? { mqtt: { url, username: user.username, password: user.password } } : {};
+    deployments[d.id] = { apiUrl: d.apiUrl, apiKey: d.appId, apiSecret: d.appSecret, ...mqtt };
+  }
   return {
     platform: { apiUrl: sim.platform.url, apiKey: sim.platform.apiKey, apiSecret: sim.platform.apiSecret },
     deployments,

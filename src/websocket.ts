@@ -1,0 +1,90 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { ExecutionArgs } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { createApp } from './app.ts';
+import type { Authenticator } from './auth/authenticate.ts';
+import type { Caller } from './auth/caller.ts';
+import type { Logger } from './logger.ts';
+
+/**
+ * GraphQL over WebSocket (`graphql-transport-ws`, what Apollo Client and urql speak) on `/graphql`, through the
+ * same Yoga pipeline as HTTP: the same schema, roles, document limits and error masking. Browsers cannot set
+ * headers on a WebSocket, so the bearer token comes in `connection_init` (`{"Authorization": "Bearer …"}`); a
+ * socket without a valid one is closed with 4403 before any operation runs.
+ */
+
+export interface WebSocketOptions {
+  server: Server;
+  yoga: ReturnType<typeof createApp>['yoga'];
+  authenticate: Authenticator;
+  /** Browser origins allowed besides the gateway's own (security.cors.origins). */
+  allowedOrigins: readonly string[];
+  logger: Logger;
+}
+
+type SocketExtra = { caller?: Caller };
+
+function tokenOf(params: Readonly<Record<string, unknown>> | undefined): string | null {
+  const value = params?.Authorization ?? params?.authorization;
+  return typeof value === 'string' ? value : null;
+}
+
+/** A cross-site page may not open a socket with a user's browser (CSRF rules as for HTTP). */
+function sameOriginOrAllowed(
+  origin: string | undefined,
+  host: string | undefined,
+  allowed: readonly string[],
+) {
+  if (!origin) return true;
+  if (allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+export function attachWebSocket({ server, yoga, authenticate, allowedOrigins, logger }: WebSocketOptions) {
+  const wss = new WebSocketServer({
+    server,
+    path: '/graphql',
+    verifyClient: ({ origin, req }: { origin: string; req: IncomingMessage }) =>
+      sameOriginOrAllowed(origin, req.headers.host, allowedOrigins),
+  });
+  const disposable = useServer<Record<string, unknown>, SocketExtra>(
+    {
+      onConnect: async (ctx) => {
+        const caller = await authenticate(tokenOf(ctx.connectionParams));
+        if (!caller) return false;
+        ctx.extra.caller = caller;
+        return true;
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const enveloped = yoga.getEnveloped({ caller: ctx.extra.caller, params: payload } as never);
+        const args = {
+          schema: enveloped.schema,
+          operationName: payload.operationName,
+          document: enveloped.parse(payload.query),
+          variableValues: payload.variables,
+          contextValue: await enveloped.contextFactory(),
+          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+        };
+        const errors = enveloped.validate(args.schema, args.document);
+        return errors.length > 0 ? errors : (args as ExecutionArgs);
+      },
+      execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => never }).execute(args),
+      subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => never }).subscribe(args),
+      onError: (_ctx, _id, _payload, errors) => {
+        logger.debug({ count: errors.length }, 'WebSocket operation refused');
+      },
+    },
+    wss,
+  );
+  return {
+    async close() {
+      await disposable.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
