@@ -6,6 +6,9 @@ import type { Authenticator } from './auth/authenticate.ts';
 import type { Caller } from './auth/caller.ts';
 import { CallerGoneError, type GatewayContext } from './context.ts';
 import { ExpectedError } from './errors.ts';
+import { createGraphiQLRoutes } from './graphiql/handler.ts';
+import { LANDING_HEADERS, renderLandingPage } from './graphiql/landing.ts';
+import { type GraphiQLCustomization, gatewayGraphiQL } from './graphiql/options.ts';
 import { useOperationMetrics } from './observability.ts';
 import { buildSchema } from './schema/index.ts';
 import { createSecurityPlugins, securityOptions } from './security/index.ts';
@@ -23,6 +26,8 @@ export interface AppDeps {
   shedder?: LoadShedder;
   /** Versioned namespace of shared-store keys (the per-caller rate limit keeps its windows there). */
   keyPrefix: string;
+  /** GraphiQL changes (the demo's token and example tabs); served only when security.graphiql is on. */
+  graphiql?: GraphiQLCustomization;
 }
 
 const UNAUTHENTICATED_BODY = JSON.stringify({
@@ -115,17 +120,15 @@ function shed(res: ServerResponse, reason: ShedReason, services: Services) {
   res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end(SHED_BODY);
 }
 
-export function createApp({ services, authenticate, readiness, shedder, keyPrefix }: AppDeps) {
+export function createApp({ services, authenticate, readiness, shedder, keyPrefix, graphiql }: AppDeps) {
   const callers = new WeakMap<Request, Caller>();
   const security = securityOptions(services.config.security);
   const yoga = createYoga<{ req: IncomingMessage; res: ServerResponse }, GatewayContext>({
     schema: buildSchema(),
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: security.graphiql && {
-      title: 'EMQX Cloud gateway',
-      defaultQuery: '{ deployments(first: 10) { edges { node { deploymentId name status version } } } }',
-    },
+    // Served by src/graphiql from this gateway's own files: Yoga's page loads its editor from a CDN.
+    graphiql: false,
     cors: security.cors,
     maxRequestBodySize: security.maxRequestBodySize,
     logging: false,
@@ -160,10 +163,18 @@ export function createApp({ services, authenticate, readiness, shedder, keyPrefi
   });
 
   let inFlight = 0;
+  const graphiqlPage = gatewayGraphiQL(graphiql);
+  const graphiqlRoutes = createGraphiQLRoutes({
+    endpoint: '/graphql',
+    page: () => security.graphiql && graphiqlPage,
+  });
 
-  /** node:http handler: probes and metrics here (never shed), everything else to Yoga once admitted. */
+  /** node:http handler: start page, probes, metrics and GraphiQL (never shed) here, everything else to Yoga once admitted. */
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const path = (req.url ?? '/').split('?')[0];
+    if (path === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
+      return void res.writeHead(200, LANDING_HEADERS).end(renderLandingPage({ graphiql: security.graphiql }));
+    }
     if (path === '/healthz') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     if (path === '/readyz') {
       const state = readiness();
@@ -175,6 +186,7 @@ export function createApp({ services, authenticate, readiness, shedder, keyPrefi
       const body = await services.metrics.registry.metrics();
       return void res.writeHead(200, { 'content-type': services.metrics.registry.contentType }).end(body);
     }
+    if (await graphiqlRoutes(req, res)) return;
     const verdict = shedder?.verdict(inFlight);
     if (verdict) return shed(res, verdict, services);
     inFlight++;

@@ -91,7 +91,13 @@ export class UpstreamError extends ExpectedError {
 
 export class BrokerNotConfiguredError extends ExpectedError {
   constructor(deploymentId: string) {
-    super('BROKER_NOT_CONFIGURED', `Deployment ${deploymentId} has no broker API configured in this gateway`);
+    // Says what to do: the platform API gives no broker credentials, so a new deployment always starts here.
+    super(
+      'BROKER_NOT_CONFIGURED',
+      `Deployment ${deploymentId} has no broker API configured in this gateway: the platform API does not ` +
+        `hand out broker credentials; add the deployment's API address and App ID / App Secret under ` +
+        `deployments.${deploymentId} in the configuration file`,
+    );
   }
 }
 

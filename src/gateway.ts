@@ -6,6 +6,7 @@ import { createAuthenticator } from './auth/authenticate.ts';
 import { createJwtVerifier } from './auth/jwt.ts';
 import { createBrokerRegistry } from './broker/registry.ts';
 import { configSecrets, type GatewayConfig } from './config.ts';
+import type { GraphiQLCustomization } from './graphiql/options.ts';
 import { createHttpClient } from './http/client.ts';
 import { createLiveHub } from './live/hub.ts';
 import { createLogger, createSecretScrubber, type Logger } from './logger.ts';
@@ -40,6 +41,8 @@ export interface GatewayOptions {
    * @default 500
    */
   redisCommandTimeoutMs?: number;
+  /** GraphiQL changes: the demo's token and example tabs. */
+  graphiql?: GraphiQLCustomization;
 }
 
 function createStore(config: GatewayConfig, logger: Logger, options: GatewayOptions): Store {
@@ -141,6 +144,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     readiness,
     shedder,
     keyPrefix: KEY_PREFIX,
+    ...(options.graphiql ? { graphiql: options.graphiql } : {}),
   });
   const server: Server = createHttpServer(
     config.server,

@@ -1,14 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ASSET_PREFIX, type Asset, graphiqlAssets } from './assets.ts';
-import { GRAPHIQL_CSP, type GraphiQLPageOptions, renderGraphiQLPage } from './page.ts';
+import { GRAPHIQL_CSP, type GraphiQLPage, renderGraphiQLPage } from './page.ts';
 
 /** Serves the GraphiQL page at GET `endpoint` (for browsers) and its assets under ASSET_PREFIX. */
 export interface GraphiQLRoutesOptions {
   /** The GraphQL endpoint path, e.g. `/graphql`. */
   endpoint: string;
-  /** The page's options for this request, or false when GraphiQL is off. */
-  options: (req: IncomingMessage) => Omit<GraphiQLPageOptions, 'endpoint'> | false;
+  /** The page for this request (its GraphiQL options without the endpoint), or false when GraphiQL is off. */
+  page: (req: IncomingMessage) => PageSetup | false;
 }
+
+export type PageSetup = Omit<GraphiQLPage, 'options'> & {
+  options: Omit<GraphiQLPage['options'], 'endpoint'>;
+};
 
 /** Answers the request and resolves true when it is GraphiQL's; resolves false, untouched, otherwise. */
 export type GraphiQLRoutes = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
@@ -47,20 +51,21 @@ function sendAsset(req: IncomingMessage, res: ServerResponse, asset: Asset) {
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
-export function createGraphiQLRoutes({ endpoint, options }: GraphiQLRoutesOptions): GraphiQLRoutes {
+export function createGraphiQLRoutes({ endpoint, page }: GraphiQLRoutesOptions): GraphiQLRoutes {
   return async (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     if (path.startsWith(ASSET_PREFIX) && (req.method === 'GET' || req.method === 'HEAD')) {
-      if (options(req) === false) return false;
+      if (page(req) === false) return false;
       const asset = (await graphiqlAssets()).get(path.slice(ASSET_PREFIX.length));
       if (asset) sendAsset(req, res, asset);
       else res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return true;
     }
     if ((path === endpoint || path === `${endpoint}/`) && wantsPage(req)) {
-      const page = options(req);
-      if (page === false) return false;
-      res.writeHead(200, PAGE_HEADERS).end(renderGraphiQLPage({ ...page, endpoint }));
+      const setup = page(req);
+      if (setup === false) return false;
+      const options = { ...setup.options, endpoint };
+      res.writeHead(200, PAGE_HEADERS).end(renderGraphiQLPage({ ...setup, options }));
       return true;
     }
     return false;

@@ -26,6 +26,12 @@ export const GRAPHIQL_CSP = [
 
 export type GraphiQLPageOptions = GraphiQLOptions & { endpoint: string };
 
+export interface GraphiQLPage {
+  options: GraphiQLPageOptions;
+  /** See GraphiQLCustomization.storageEpoch. */
+  storageEpoch?: string;
+}
+
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 // `<` escaped so no string in the options can close the script element.
@@ -40,7 +46,7 @@ const HINT = `
       <button type="button" id="graphiql-hint-close" aria-label="Close">×</button>
     </div>`;
 
-export function renderGraphiQLPage(options: GraphiQLPageOptions): string {
+export function renderGraphiQLPage({ options, storageEpoch }: GraphiQLPage): string {
   const asset = (name: string) => `${ASSET_PREFIX}${name}`;
   return `<!doctype html>
 <html lang="en">
@@ -57,6 +63,7 @@ export function renderGraphiQLPage(options: GraphiQLPageOptions): string {
     <noscript>GraphiQL needs JavaScript.</noscript>${HINT}
     <div id="root"></div>
     <script id="graphiql-options" type="application/json">${inertJson({ ...options, favicon: asset('favicon.ico') })}</script>
+    <script id="gateway-options" type="application/json">${inertJson({ storageEpoch: storageEpoch ?? null })}</script>
     <script src="${asset('setup.js')}"></script>
     <script src="${asset('graphiql.js')}"></script>
     <script src="${asset('start.js')}"></script>

@@ -63,6 +63,8 @@ async function watchedPage(browser: Browser): Promise<TestPage> {
     return route.abort('blockedbyclient');
   });
   const page = await context.newPage();
+  // Loading the ~5 MB editor bundle takes seconds, and a minute on a machine busy with other test files.
+  page.setDefaultTimeout(120_000);
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
   });

@@ -2,25 +2,15 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoDevices, startDemoDevices } from '../../src/simulator/demo-devices.ts';
 import { createSimulator, type SimDeploymentInfo, type Simulator } from '../../src/simulator/index.ts';
-import { apiRequest, waitFor } from '../helpers/sim-broker.ts';
+import { connectedClients } from '../helpers/demo-devices.ts';
+import { waitFor } from '../helpers/sim-broker.ts';
+import { createPlatformClient } from './platform-helpers.ts';
 
 /**
  * The demo's devices against the real simulator: every one connects (the broker speaks MQTT 3.1/3.1.1 only,
  * so a device asking for MQTT 5 never would), retained messages are there for a new subscriber, and a
  * deployment that starts after the demo gets its devices.
  */
-
-interface WireClient {
-  clientid: string;
-  connected: boolean;
-  proto_ver: number;
-}
-
-async function connectedClients(deployment: SimDeploymentInfo): Promise<WireClient[]> {
-  const reply = await apiRequest(`${deployment.apiUrl}/clients?limit=100`, 'GET', deployment);
-  if (reply.status !== 200) return [];
-  return ((reply.json as { data: WireClient[] }).data ?? []).filter((client) => client.connected);
-}
 
 /** Topics of the retained messages a fresh subscriber to `filter` is sent, once `count` have arrived. */
 async function retainedTopics(deployment: SimDeploymentInfo, filter: string, count: number) {
@@ -96,5 +86,22 @@ describe('demo devices', () => {
     expect((await connectedClients(started)).map((client) => client.clientid).sort()).toEqual(
       devices.clientIds(id).sort(),
     );
+  });
+
+  it('gives devices to a deployment created through the platform API', async () => {
+    const created = await createPlatformClient(sim).call('POST', '/deployments', {
+      body: JSON.stringify({
+        platform: 'aws',
+        region: 'us-east-1',
+        connections: 1000,
+        deploymentType: 'dedicated',
+      }),
+    });
+    expect(created.status).toBe(201);
+    const id = (created.json() as { deploymentID: string }).deploymentID;
+    await waitFor(() => sim.deployment(id)?.mqttPort() != null, 10_000);
+    const deployment = sim.deployment(id)!;
+    await waitFor(async () => (await connectedClients(deployment)).length === 4, 10_000);
+    expect(devices.clientIds(id)).toHaveLength(4);
   });
 });

@@ -16,10 +16,10 @@ let origin: string;
 beforeAll(async () => {
   const routes = createGraphiQLRoutes({
     endpoint: '/graphql',
-    options: (req) =>
+    page: (req) =>
       req.url?.includes('off')
         ? false
-        : { title: 'Gateway </script><script>alert(1)</script>', defaultQuery: '{ a }' },
+        : { options: { title: 'Gateway </script><script>alert(1)</script>', defaultQuery: '{ a }' } },
   });
   server = createServer(async (req, res) => {
     if (!(await routes(req, res))) res.writeHead(418).end();
@@ -87,9 +87,10 @@ describe('GraphiQL page', () => {
     }
     expect(response.headers.get('cache-control')).toBe('no-store');
     const html = await response.text();
-    // The only script element with content is the inert JSON of options.
+    // The only script elements with content are the inert JSON of options.
     expect([...html.matchAll(/<script(?![^>]*\bsrc=)([^>]*)>/g)].map((match) => match[1]!.trim())).toEqual([
       'id="graphiql-options" type="application/json"',
+      'id="gateway-options" type="application/json"',
     ]);
   });
 
