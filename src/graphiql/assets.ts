@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { PAGE_CSS, SETUP_JS, START_JS } from './client.ts';
 
 /**
  * GraphiQL's files, served by the gateway itself so the page works without internet and behind proxies that
  * block CDNs: the editor, styles, Monaco's workers and the favicon come from the `@graphql-yoga/render-graphiql`
- * package (the build Yoga's own page would fetch from a CDN), plus this folder's two small start-up scripts.
+ * package (the build Yoga's own page would fetch from a CDN), plus the page's own start-up scripts and style (client.ts).
  */
 
-/** Where every asset is served; the page and `client/setup.js` derive their URLs from it. */
+/** Where every asset is served; the page and client.ts's setup script derive their URLs from it. */
 export const ASSET_PREFIX = '/graphiql/';
 
 export interface Asset {
@@ -33,8 +33,6 @@ function fromDataUrl(url: string): Asset {
   return asset(Buffer.from(match[2]!, 'base64'), match[1]!);
 }
 
-const clientScript = (name: string) => asset(readFileSync(new URL(`./client/${name}`, import.meta.url)), JS);
-
 async function load(): Promise<Map<string, Asset>> {
   const files = await import('@graphql-yoga/render-graphiql/graphiql');
   return new Map([
@@ -44,12 +42,9 @@ async function load(): Promise<Map<string, Asset>> {
     ['json.worker.js', asset(Buffer.from(files.jsonWorker), JS)],
     ['graphql.worker.js', asset(Buffer.from(files.graphqlWorker), JS)],
     ['favicon.ico', fromDataUrl(files.favicon)],
-    ['setup.js', clientScript('setup.js')],
-    ['start.js', clientScript('start.js')],
-    [
-      'page.css',
-      asset(readFileSync(new URL('./client/page.css', import.meta.url)), 'text/css; charset=utf-8'),
-    ],
+    ['setup.js', asset(Buffer.from(SETUP_JS), JS)],
+    ['start.js', asset(Buffer.from(START_JS), JS)],
+    ['page.css', asset(Buffer.from(PAGE_CSS), 'text/css; charset=utf-8')],
   ]);
 }
 

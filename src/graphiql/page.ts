@@ -3,7 +3,7 @@ import { ASSET_PREFIX } from './assets.ts';
 
 /**
  * The GraphiQL page: same-origin assets only, options as inert JSON (no inline script), and a hint on how to
- * pass a token that `client/start.js` shows while the endpoint answers 401.
+ * pass a token that client.ts's start script shows while the endpoint answers 401.
  */
 
 /**
