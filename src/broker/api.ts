@@ -2,7 +2,9 @@ import type { BrokerReply, BrokerRequest } from './call.ts';
 import type { BrokerIntegrationApi } from './integrations.ts';
 import type {
   Alarm,
+  ApiEndpoint,
   AuthnUser,
+  AuthzCacheEntry,
   AuthzRuleSet,
   Ban,
   BrokerFreshness,
@@ -12,6 +14,7 @@ import type {
   BrokerVersion,
   ClientQuery,
   ClusterNode,
+  CursorPage,
   Fetched,
   MqttClient,
   MqttClientField,
@@ -20,9 +23,12 @@ import type {
   PageRequest,
   RetainedMessage,
   Rule,
+  RuleEvent,
+  SessionMessage,
   SubscriptionQuery,
+  TopicRoute,
 } from './model.ts';
-import type { BrokerWriteApi } from './write-api.ts';
+import type { BrokerMaintenanceApi, BrokerWriteApi } from './write-api.ts';
 
 export type * from './model.ts';
 
@@ -81,14 +87,57 @@ export interface BrokerReadApi {
   connectors(): Promise<Fetched<BrokerResource[]>>;
   /** v4 `GET /plugins`; v5: not supported. */
   plugins(): Promise<Fetched<BrokerResource[]>>;
-  /** v4 `GET /listeners`; v5: not supported. */
+  /** v4 `GET /listeners` (per node), v5 `GET /listeners` (one entry per listener id, its nodes summed). */
   listeners(): Promise<Fetched<BrokerResource[]>>;
   /** v4 `GET /resources` (rule-engine resources); v5: not supported. */
   resources(): Promise<Fetched<BrokerResource[]>>;
 }
 
-/** The interface the schema uses: reads here, writes in write-api.ts, data integration in integrations.ts. */
-export interface BrokerApi extends BrokerReadApi, BrokerWriteApi, BrokerIntegrationApi {}
+/**
+ * Reads an operator needs to look inside a running broker: the routing table, a client's session queues and
+ * authorization cache, one node's counters, the rule events and the API index.
+ */
+export interface BrokerInspectionApi {
+  /**
+   * The routing table, or the routes of one topic filter. v4 `GET /routes` (`_page/_limit`) or
+   * `GET /routes/{topic}`; v5 `GET /topics` (`page/limit`) or `GET /topics/{topic}` (404 → no routes).
+   */
+  routes(topic: string | null, page: PageRequest): Promise<Page<TopicRoute>>;
+  /**
+   * A connected client's cached authorization decisions; null when it is not connected.
+   * v4 `GET /clients/{clientid}/acl_cache` (code 112 → null), v5 `GET /clients/{clientid}/authorization/cache`.
+   */
+  authorizationCache(clientId: string): Promise<Fetched<AuthzCacheEntry[] | null>>;
+  /**
+   * Messages queued for a session, or delivered and not yet acknowledged; null for an unknown client.
+   * v5 `GET /clients/{clientid}/mqueue_messages|inflight_messages?position=&limit=&payload=base64`;
+   * v4: not supported.
+   */
+  sessionMessages(
+    queue: 'mqueue' | 'inflight',
+    clientId: string,
+    after: string | null,
+    limit: number,
+  ): Promise<CursorPage<SessionMessage> | null>;
+  /** One node's gauges. v4/v5 `GET /nodes/{node}/stats`; an unknown node is NOT_FOUND. */
+  nodeStats(node: string): Promise<Fetched<BrokerStats>>;
+  /** One node's counters. v4/v5 `GET /nodes/{node}/metrics`; an unknown node is NOT_FOUND. */
+  nodeMetrics(node: string): Promise<Fetched<BrokerMetrics>>;
+  /** v4/v5 `GET /rule_events`. */
+  ruleEvents(): Promise<Fetched<RuleEvent[]>>;
+  /** v4 `GET /api/v4` (every route of the management API); v5: not supported. */
+  apiEndpoints(): Promise<Fetched<ApiEndpoint[]>>;
+}
+
+/**
+ * The interface the schema uses: reads here, writes in write-api.ts, data integration in integrations.ts.
+ */
+export interface BrokerApi
+  extends BrokerReadApi,
+    BrokerInspectionApi,
+    BrokerWriteApi,
+    BrokerMaintenanceApi,
+    BrokerIntegrationApi {}
 
 /**
  * How adapters reach the broker: one `send` per request. The gateway's transport (src/broker/transport.ts) caps

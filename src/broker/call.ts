@@ -28,6 +28,7 @@ export const BROKER_DOMAINS = [
   'alarms',
   'authn',
   'authz',
+  'authzCache',
   'actions',
   'connectors',
   'plugins',

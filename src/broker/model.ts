@@ -204,3 +204,60 @@ export interface BrokerResource {
   node: string | null;
   raw: unknown;
 }
+
+/** A row of the routing table: a topic filter some session subscribes to, and a node that routes it. */
+export interface TopicRoute {
+  topic: string;
+  node: string | null;
+}
+
+/** One cached authorization decision of a connected client (v4 ACL cache, v5 authorization cache). */
+export interface AuthzCacheEntry {
+  /** `publish` or `subscribe`. */
+  access: string;
+  topic: string;
+  /** `allow` or `deny`. */
+  result: string;
+  updatedAt: string | null;
+}
+
+/** A message in a session's queue or inflight window (v5 `mqueue_messages` / `inflight_messages`). */
+export interface SessionMessage {
+  messageId: string;
+  topic: string;
+  qos: number;
+  /** Base64, as requested from EMQX. */
+  payload: string | null;
+  publishedAt: string | null;
+  fromClientId: string | null;
+  fromUsername: string | null;
+  /** EMQX's paging position of this message (after it, the next page starts). */
+  position: string;
+  /** mqueue only: the topic's priority (`"infinity"` is the highest), else null. */
+  priority: string | null;
+}
+
+/** One chunk of a cursor-paged list (v5 `position`/`limit`): `nextCursor` is null at the end. */
+export interface CursorPage<T> {
+  items: T[];
+  nextCursor: string | null;
+  freshness: BrokerFreshness;
+}
+
+/** An event a rule can select from (`FROM "$events/…"`), with its columns. */
+export interface RuleEvent {
+  event: string;
+  title: string | null;
+  description: string | null;
+  columns: unknown;
+  testColumns: unknown;
+  sqlExample: string | null;
+}
+
+/** A route of the v4 management API as `GET /api/v4` lists it. */
+export interface ApiEndpoint {
+  name: string;
+  method: string;
+  path: string;
+  description: string | null;
+}

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { NotSupportedError } from '../errors.ts';
+import { NotFoundError, NotSupportedError } from '../errors.ts';
 import type { BrokerTransport } from './api.ts';
 import { type BrokerDomain, type BrokerPath, parseBody } from './call.ts';
-import type { Ban, BanKind, BrokerFreshness, BrokerVersion, Page, PageRequest } from './model.ts';
+import type { Ban, BanKind, BrokerFreshness, BrokerVersion, Page, PageRequest, RuleEvent } from './model.ts';
 
 /** Translation helpers both adapters share: page meta, shared-subscription topics, times, numbers. */
 
@@ -169,3 +169,41 @@ export async function readPage<T>(
   const body = parseBody(schema, reply.body, read.path.route);
   return toPage(body.data, body.meta, page, reply.freshness);
 }
+
+/** A whole unpaged answer (a lookup by key) served as the requested page, so it pages like the list. */
+export function pageOfAll<T>(items: T[], request: PageRequest, freshness: BrokerFreshness): Page<T> {
+  const start = (request.page - 1) * request.limit;
+  const end = start + request.limit;
+  return { items: items.slice(start, end), totalCount: items.length, hasNext: end < items.length, freshness };
+}
+
+export const nodeNotFound = (node: string) =>
+  new NotFoundError(`Node ${node} is not a node of this deployment`);
+
+/** Rule event titles and descriptions are `{en, zh}`; the English text is served. */
+const text = z
+  .union([z.string(), z.object({ en: z.string().nullish() }).loose()])
+  .nullish()
+  .transform((v) => (typeof v === 'string' ? v : (v?.en ?? null)));
+
+/** `emqx_rule_events:event_info/0`, the same shape in v4 and v5. */
+export const ruleEventSchema = z
+  .object({
+    event: z.string(),
+    title: text,
+    description: text,
+    columns: z.unknown(),
+    test_columns: z.unknown(),
+    sql_example: z.string().nullish(),
+  })
+  .loose()
+  .transform(
+    (e): RuleEvent => ({
+      event: e.event,
+      title: e.title,
+      description: e.description,
+      columns: e.columns ?? null,
+      testColumns: e.test_columns ?? null,
+      sqlExample: e.sql_example ?? null,
+    }),
+  );

@@ -159,3 +159,30 @@ export interface BrokerWriteApi {
   /** v5 `DELETE …/rules/users/{username}`, `…/clients/{clientid}`, `…/all`. */
   deleteAuthzRules(target: AuthzTarget): Promise<void>;
 }
+
+/** Writes that keep a running broker in shape: caches, retained store, plugins, rule checks, authz wipe. */
+export interface BrokerMaintenanceApi {
+  /**
+   * Drops cached authorization decisions, so the next publish or subscribe is checked against the rules.
+   * One client (NOT_FOUND when it is not connected): v4 `DELETE /clients/{clientid}/acl_cache`, v5
+   * `DELETE /clients/{clientid}/authorization/cache`. Every client (null): v4 `DELETE /acl-cache`, v5
+   * `DELETE /authorization/cache`.
+   */
+  clearAuthorizationCache(clientId: string | null): Promise<void>;
+  /** v5 `DELETE /mqtt/retainer/messages` (every retained message); v4: NOT_SUPPORTED. */
+  clearRetainedMessages(): Promise<void>;
+  /**
+   * v4 `PUT /nodes/{node}/plugins/{plugin}/load|unload`; `changed` is false when the plugin already was in
+   * that state (`already_started` / `not_started`). An unknown node or plugin is NOT_FOUND. v5: NOT_SUPPORTED.
+   */
+  setPluginEnabled(node: string, plugin: string, enabled: boolean): Promise<{ changed: boolean }>;
+  /** v4 `PUT /nodes/{node}/plugins/{plugin}/reload`; v5: NOT_SUPPORTED. */
+  reloadPlugin(node: string, plugin: string): Promise<void>;
+  /**
+   * Runs a stored rule's SQL against a sample message; its actions only render their templates.
+   * v5 `POST /rules/{id}/test` with `stop_action_after_template_rendering: true`; v4: NOT_SUPPORTED.
+   */
+  testRule(id: string, context: RuleTestContext): Promise<RuleTestOutcome>;
+  /** v5 `DELETE /authorization/sources/built_in_database/rules` (users, clients and all); v4: NOT_SUPPORTED. */
+  clearAuthzRules(): Promise<void>;
+}

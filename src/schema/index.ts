@@ -13,6 +13,10 @@ import './broker/queries/cluster.ts';
 import './broker/queries/access-control.ts';
 import './broker/queries/integrations.ts';
 import './broker/queries/integration-catalog.ts';
+import './broker/queries/routing.ts';
+import './broker/queries/client-session.ts';
+import './broker/queries/rule-events.ts';
+import './broker/queries/api-endpoints.ts';
 import './broker/mutations/publish.ts';
 import './broker/mutations/clients.ts';
 import './broker/mutations/rules.ts';
@@ -29,6 +33,8 @@ import './live/mqtt-messages.ts';
 import './live/client-events.ts';
 import './live/alarm-events.ts';
 import './live/deployment-status.ts';
+import './broker/mutations/authorization-cache.ts';
+import './broker/mutations/plugins.ts';
 
 // Defaults for every root field, so none is ever left without scope-auth: queries need at least viewer,
 // mutations at least operator (admin-only ones add their own scope, and both must pass).

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import type { BrokerReadApi, BrokerTransport } from '../api.ts';
+import type { BrokerInspectionApi, BrokerReadApi, BrokerTransport } from '../api.ts';
 import { brokerPath, parseBody } from '../call.ts';
 import type { Alarm, ClusterNode } from '../model.ts';
-import { count, epochMicrosTime, numericOnly, sumCounters } from '../wire.ts';
+import { count, epochMicrosTime, nodeNotFound, numericOnly, sumCounters } from '../wire.ts';
+import { whenUpstreamCode } from '../write-support.ts';
 import { envelope } from './params.ts';
 
 /**
@@ -56,7 +57,13 @@ const alarmSchema = z.object({
 });
 const alarmsSchema = envelope(z.array(z.object({ node: z.string(), alarms: z.array(alarmSchema) })));
 
-export function v4Cluster(t: BrokerTransport): Pick<BrokerReadApi, 'nodes' | 'stats' | 'metrics' | 'alarms'> {
+const nodeCountersSchema = envelope(counters);
+const RPC_ERROR = '101';
+
+export function v4Cluster(
+  t: BrokerTransport,
+): Pick<BrokerReadApi, 'nodes' | 'stats' | 'metrics' | 'alarms'> &
+  Pick<BrokerInspectionApi, 'nodeStats' | 'nodeMetrics'> {
   async function nodes() {
     const path = brokerPath`/nodes`;
     const reply = await t.send({ domain: 'cluster', method: 'GET', path });
@@ -104,5 +111,27 @@ export function v4Cluster(t: BrokerTransport): Pick<BrokerReadApi, 'nodes' | 'st
     return { value, freshness: reply.freshness };
   }
 
-  return { nodes, stats, metrics, alarms };
+  /** Unknown names are a 404 (not an atom) or code 101 `nodedown` (an atom, but no such member). */
+  async function ofNode(kind: 'stats' | 'metrics', node: string) {
+    const path = kind === 'stats' ? brokerPath`/nodes/${node}/stats` : brokerPath`/nodes/${node}/metrics`;
+    try {
+      const reply = await t.send({ domain: 'cluster', method: 'GET', path, accept: [404] });
+      if (reply.status === 404) throw nodeNotFound(node);
+      return {
+        value: { raw: parseBody(nodeCountersSchema, reply.body, path.route).data },
+        freshness: reply.freshness,
+      };
+    } catch (error) {
+      return whenUpstreamCode(error, [RPC_ERROR], () => nodeNotFound(node));
+    }
+  }
+
+  return {
+    nodes,
+    stats,
+    metrics,
+    alarms,
+    nodeStats: (node) => ofNode('stats', node),
+    nodeMetrics: (node) => ofNode('metrics', node),
+  };
 }

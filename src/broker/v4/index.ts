@@ -3,11 +3,13 @@ import { v4Bans } from './bans.ts';
 import { v4Clients } from './clients.ts';
 import { v4Cluster } from './cluster.ts';
 import { v4Extras } from './extras.ts';
+import { v4Inspection } from './inspection.ts';
 import { v4Integrations } from './integrations.ts';
 import type { V4Options } from './options.ts';
 import { v4Rules } from './rules.ts';
 import { v4Subscriptions } from './subscriptions.ts';
 import { v4Writes } from './writes/index.ts';
+import { v4MaintenanceWrites } from './writes/maintenance.ts';
 
 /** The EMQX v4 adapter (`/api/v4`): one translation module per domain, composed here. */
 export function createV4Broker(
@@ -25,6 +27,8 @@ export function createV4Broker(
     ...v4Cluster(transport),
     ...v4Extras(transport),
     ...v4Integrations(transport),
+    ...v4Inspection(transport),
     ...v4Writes(transport, options),
+    ...v4MaintenanceWrites(transport),
   };
 }

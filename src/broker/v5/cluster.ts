@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { BrokerReadApi, BrokerTransport } from '../api.ts';
+import type { BrokerInspectionApi, BrokerReadApi, BrokerTransport } from '../api.ts';
 import { brokerPath, parseBody } from '../call.ts';
-import type { Alarm, ClusterNode } from '../model.ts';
-import { count, numericOnly, pageMetaSchema, sumCounters, textTime } from '../wire.ts';
+import type { Alarm, BrokerResource, ClusterNode } from '../model.ts';
+import { count, nodeNotFound, numericOnly, pageMetaSchema, sumCounters, textTime } from '../wire.ts';
 
 /** v5 nodes, stats, metrics and alarms (docs/emqx-api.md §4.7): flat objects, uptime in ms, RFC 3339 times. */
 
@@ -54,7 +54,47 @@ const alarmsSchema = z.object({ data: z.array(alarmSchema), meta: pageMetaSchema
 /** Alarms are few; one page of this size holds them all in practice. */
 const ALARM_PAGE = 1000;
 
-export function v5Cluster(t: BrokerTransport): Pick<BrokerReadApi, 'nodes' | 'stats' | 'metrics' | 'alarms'> {
+/**
+ * `GET /listeners`: one entry per listener id with its status summed over the nodes (`running` may be
+ * `"inconsistent"`); the node field is set when exactly one node runs it.
+ */
+const listenersSchema = z.array(
+  z
+    .object({
+      id: z.string(),
+      name: z.string().nullish(),
+      type: z.string().nullish(),
+      enable: z.boolean().nullish(),
+      status: z
+        .object({ running: z.union([z.boolean(), z.string()]).nullish() })
+        .loose()
+        .nullish(),
+      node_status: z.array(z.object({ node: z.string() }).loose()).nullish(),
+    })
+    .loose()
+    .transform(
+      (l): BrokerResource => ({
+        id: l.id,
+        name: l.name ?? null,
+        type: l.type ?? null,
+        status: runningStatus(l.status?.running),
+        enabled: l.enable ?? null,
+        node: l.node_status?.length === 1 ? (l.node_status[0]?.node ?? null) : null,
+        raw: l,
+      }),
+    ),
+);
+
+function runningStatus(running: boolean | string | null | undefined): string | null {
+  if (running === true) return 'running';
+  if (running === false) return 'stopped';
+  return running ?? null;
+}
+
+export function v5Cluster(
+  t: BrokerTransport,
+): Pick<BrokerReadApi, 'nodes' | 'stats' | 'metrics' | 'alarms' | 'listeners'> &
+  Pick<BrokerInspectionApi, 'nodeStats' | 'nodeMetrics'> {
   async function nodes() {
     const path = brokerPath`/nodes`;
     const reply = await t.send({ domain: 'cluster', method: 'GET', path });
@@ -81,10 +121,26 @@ export function v5Cluster(t: BrokerTransport): Pick<BrokerReadApi, 'nodes' | 'st
     return { value: [...active.value, ...history.value], freshness: oldest.freshness };
   }
 
+  async function ofNode(kind: 'stats' | 'metrics', node: string) {
+    const path = kind === 'stats' ? brokerPath`/nodes/${node}/stats` : brokerPath`/nodes/${node}/metrics`;
+    const reply = await t.send({ domain: 'cluster', method: 'GET', path, accept: [404] });
+    if (reply.status === 404) throw nodeNotFound(node);
+    return { value: { raw: parseBody(counters, reply.body, path.route) }, freshness: reply.freshness };
+  }
+
+  async function listeners() {
+    const path = brokerPath`/listeners`;
+    const reply = await t.send({ domain: 'listeners', method: 'GET', path });
+    return { value: parseBody(listenersSchema, reply.body, path.route), freshness: reply.freshness };
+  }
+
   return {
     nodes,
     stats: () => aggregate(brokerPath`/stats`),
     metrics: () => aggregate(brokerPath`/metrics`),
     alarms,
+    nodeStats: (node) => ofNode('stats', node),
+    nodeMetrics: (node) => ofNode('metrics', node),
+    listeners,
   };
 }

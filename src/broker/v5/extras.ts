@@ -14,7 +14,7 @@ import { listPage, queryOf } from './params.ts';
 
 /**
  * v5-only data (docs/emqx-api.md §4.8–4.10): built-in database authentication users and authorization rules,
- * actions and connectors. v4's plugins, listeners and rule-engine resources do not exist in this form.
+ * actions and connectors. v4's plugins and rule-engine resources do not exist in this form.
  */
 
 const AUTHENTICATOR = 'password_based:built_in_database';
@@ -84,7 +84,7 @@ export function v5Extras(
   t: BrokerTransport,
 ): Pick<
   BrokerReadApi,
-  'listAuthnUsers' | 'listAuthzRules' | 'actions' | 'connectors' | 'plugins' | 'listeners' | 'resources'
+  'listAuthnUsers' | 'listAuthzRules' | 'actions' | 'connectors' | 'plugins' | 'resources'
 > {
   async function listAuthnUsers(page: PageRequest, userIdContains?: string | null) {
     const path = brokerPath`/authentication/${AUTHENTICATOR}/users`;
@@ -120,7 +120,6 @@ export function v5Extras(
     actions: () => list('actions'),
     connectors: () => list('connectors'),
     plugins: notSupported('The v4 plugins API', 'v5'),
-    listeners: notSupported('The v4 listeners API', 'v5'),
     resources: notSupported('The v4 rule-engine resources API', 'v5'),
   };
 }

@@ -1,30 +1,31 @@
 import type { Alarm, BrokerFreshness, ClusterNode } from '../../../broker/api.ts';
 import { brokerOf } from '../../../broker/request.ts';
+import type { Deployment } from '../../../platform/model.ts';
 import { builder } from '../../builder.ts';
 import { DeploymentRef, FreshnessType } from '../../deployments/deployment.ts';
 
-/** Cluster nodes, stats, metrics and alarms: v4 nests counters per node, v5 aggregates; both look alike here. */
+/**
+ * Cluster nodes (each with its own stats and metrics), cluster stats, metrics and alarms: v4 nests counters
+ * per node, v5 aggregates; both look alike here.
+ */
 
 interface Counters {
   raw: Record<string, number>;
   freshness: BrokerFreshness;
 }
 
-const ClusterNodeRef = builder.objectRef<ClusterNode>('ClusterNode').implement({
-  description: 'One EMQX node of the deployment',
-  fields: (t) => ({
-    name: t.exposeString('name'),
-    status: t.exposeString('status', { nullable: true, description: 'lower case, e.g. running' }),
-    version: t.exposeString('version', { nullable: true }),
-    uptimeSeconds: t.exposeInt('uptimeSeconds', { nullable: true }),
-    connections: t.exposeInt('connections', { nullable: true }),
-  }),
-});
+/** A node with the deployment it belongs to, so its own counters can be read from its broker. */
+interface ClusterNodeView extends ClusterNode {
+  deployment: Deployment;
+}
+
+const ClusterNodeRef = builder.objectRef<ClusterNodeView>('ClusterNode');
 
 const counter = (key: string) => (c: Counters) => c.raw[key] ?? null;
 
 const BrokerStatsRef = builder.objectRef<Counters>('BrokerStats').implement({
-  description: 'Cluster-wide counts (v4 per-node stats summed; topics and retained counted once)',
+  description:
+    'Counts of the cluster (v4 per-node stats summed; topics and retained counted once) or of one node',
   fields: (t) => ({
     connections: t.int({ nullable: true, resolve: counter('connections.count') }),
     subscriptions: t.int({ nullable: true, resolve: counter('subscriptions.count') }),
@@ -37,7 +38,7 @@ const BrokerStatsRef = builder.objectRef<Counters>('BrokerStats').implement({
 });
 
 const BrokerMetricsRef = builder.objectRef<Counters>('BrokerMetrics').implement({
-  description: 'Cluster-wide message counters since the nodes started',
+  description: 'Message counters of the cluster or of one node, since the node(s) started',
   fields: (t) => ({
     messagesReceived: t.int({ nullable: true, resolve: counter('messages.received') }),
     messagesSent: t.int({ nullable: true, resolve: counter('messages.sent') }),
@@ -58,12 +59,42 @@ const AlarmRef = builder.objectRef<Alarm>('Alarm').implement({
   }),
 });
 
+ClusterNodeRef.implement({
+  description: 'One EMQX node of the deployment',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    status: t.exposeString('status', { nullable: true, description: 'lower case, e.g. running' }),
+    version: t.exposeString('version', { nullable: true }),
+    uptimeSeconds: t.exposeInt('uptimeSeconds', { nullable: true }),
+    connections: t.exposeInt('connections', { nullable: true }),
+    stats: t.field({
+      type: BrokerStatsRef,
+      nullable: true,
+      description: "This node's gauges (v4/v5 `GET /nodes/{node}/stats`)",
+      resolve: async (n, _, context) => {
+        const { value, freshness } = await brokerOf(context, n.deployment).api.nodeStats(n.name);
+        return { ...value, freshness };
+      },
+    }),
+    metrics: t.field({
+      type: BrokerMetricsRef,
+      nullable: true,
+      description: "This node's counters (v4/v5 `GET /nodes/{node}/metrics`)",
+      resolve: async (n, _, context) => {
+        const { value, freshness } = await brokerOf(context, n.deployment).api.nodeMetrics(n.name);
+        return { ...value, freshness };
+      },
+    }),
+  }),
+});
+
 builder.objectFields(DeploymentRef, (t) => ({
   nodes: t.field({
     type: [ClusterNodeRef],
     nullable: true,
     authScopes: { viewer: true },
-    resolve: async (deployment, _, context) => (await brokerOf(context, deployment).api.nodes()).value,
+    resolve: async (deployment, _, context) =>
+      (await brokerOf(context, deployment).api.nodes()).value.map((node) => ({ ...node, deployment })),
   }),
   stats: t.field({
     type: BrokerStatsRef,

@@ -4,8 +4,8 @@ import { builder } from '../../builder.ts';
 import { DeploymentRef } from '../../deployments/deployment.ts';
 
 /**
- * Integrations and runtime resources that only one version lists: v5 actions and connectors; v4 plugins,
- * listeners and rule-engine resources. The other version answers NOT_SUPPORTED on that field alone.
+ * Integrations and runtime resources: v5 actions and connectors; v4 plugins and rule-engine resources (the
+ * other version answers NOT_SUPPORTED on that field alone); listeners on both.
  */
 
 export const BrokerResourceRef = builder.objectRef<BrokerResource>('BrokerResource').implement({
@@ -31,7 +31,7 @@ const DESCRIPTIONS: Record<ListName, string> = {
   actions: 'v5 actions (data integration); NOT_SUPPORTED on v4',
   connectors: 'v5 connectors; NOT_SUPPORTED on v4',
   plugins: 'v4 plugins, per node; NOT_SUPPORTED on v5',
-  listeners: 'v4 listeners, per node; NOT_SUPPORTED on v5',
+  listeners: 'listeners: v4 `GET /listeners` (one entry per node), v5 `GET /listeners` (one entry per id)',
   resources: 'v4 rule-engine resources; NOT_SUPPORTED on v5',
 };
 
