@@ -34,10 +34,21 @@ export interface AuditEntry {
   durationMs: number;
   /** Items in a batch, and how many failed. */
   items?: { total: number; failed: number };
+  /** A dry run: nothing was written. */
+  dryRun?: boolean;
+  /** Why a broad write is broad (src/security/broad-writes.ts). */
+  broad?: string;
+  /** The caller's reason, when given (at most 500 characters, checked by the write policy). */
+  justification?: string;
+  /** The caller's idempotency key, when given. */
+  idempotencyKey?: string;
+  /** The outcome is the recorded one of an earlier request with the same idempotency key. */
+  repeat?: boolean;
 }
 
 export interface AuditLog {
-  record(entry: AuditEntry): void;
+  /** `message` says what kind of mutation it was. @default 'broker mutation' */
+  record(entry: AuditEntry, message?: string): void;
 }
 
 /** At most this many targets, each at most this long, so one line stays one line. */
@@ -66,7 +77,7 @@ export function auditLogOf(logger: Logger): AuditLog {
 export function createAuditLog(logger: Logger): AuditLog {
   const audit = logger.child({ audit: true });
   return {
-    record(entry) {
+    record(entry, message = 'broker mutation') {
       audit.info(
         {
           caller: entry.caller.name,
@@ -78,9 +89,14 @@ export function createAuditLog(logger: Logger): AuditLog {
           outcome: entry.outcome,
           ...(entry.code ? { code: entry.code } : {}),
           ...(entry.items ? { items: entry.items } : {}),
+          ...(entry.dryRun ? { dryRun: true } : {}),
+          ...(entry.broad ? { broad: entry.broad } : {}),
+          ...(entry.justification ? { justification: entry.justification } : {}),
+          ...(entry.idempotencyKey ? { idempotencyKey: entry.idempotencyKey } : {}),
+          ...(entry.repeat ? { repeat: true } : {}),
           durationMs: Math.round(entry.durationMs * 10) / 10,
         },
-        'broker mutation',
+        message,
       );
     },
   };

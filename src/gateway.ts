@@ -22,6 +22,7 @@ import { createHttpServer } from './serving/http-server.ts';
 import { readinessOf } from './serving/readiness.ts';
 import { createLoadShedder } from './serving/shedding.ts';
 import { createFailoverStore } from './store/failover.ts';
+import { createIdempotency } from './store/idempotency.ts';
 import { createMemoryStore } from './store/memory.ts';
 import { createQuotaGuard } from './store/quotas.ts';
 import { createReadThroughCache } from './store/read-through.ts';
@@ -45,20 +46,26 @@ export interface GatewayOptions {
   graphiql?: GraphiQLCustomization;
 }
 
-function createStore(config: GatewayConfig, logger: Logger, options: GatewayOptions): Store {
+/** The store most state uses (Redis with a local fallback), and the fleet's shared store alone. */
+function createStores(
+  config: GatewayConfig,
+  logger: Logger,
+  options: GatewayOptions,
+): { store: Store; shared: Store } {
   const memory = createMemoryStore();
-  if (!config.redis) return memory;
+  if (!config.redis) return { store: memory, shared: memory };
   const redis = createRedisStore({
     topology: config.redis,
     logger,
     ...(options.redisCommandTimeoutMs ? { commandTimeoutMs: options.redisCommandTimeoutMs } : {}),
   });
-  return createFailoverStore({
+  const store = createFailoverStore({
     primary: redis,
     fallback: memory,
     maxReplicas: config.cache.maxReplicas,
     logger,
   });
+  return { store, shared: redis };
 }
 
 /**
@@ -81,7 +88,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   const scrub = createSecretScrubber(secrets, pairs);
   const logger = createLogger({ level: config.logLevel, scrub, destination: options.logDestination });
   const metrics = createMetrics();
-  const store = createStore(config, logger, options);
+  const { store, shared } = createStores(config, logger, options);
   const http = createHttpClient({ ...config.upstream, logger, metrics });
   const quotas = createQuotaGuard({
     store,
@@ -101,9 +108,17 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     breaker: breakers.of('platform'),
   });
   const catalog = createDeploymentCatalog({ platform, cache, config, logger, metrics });
-  const lifecycle = createLifecycle({ platform, catalog });
+  const lifecycle = createLifecycle({ platform, catalog, quotas });
   const brokers = createBrokerRegistry({ config, http, cache, scrub, metrics, breakers });
   const live = createLiveHub({ config, logger, metrics, catalog });
+  const idempotency = createIdempotency({
+    store: shared,
+    keyPrefix: KEY_PREFIX,
+    ttlMs: config.security.idempotencyTtlSeconds * 1000,
+    // A broker write waits for a concurrency slot and then its call, each bounded by the upstream timeout.
+    pendingMs: 2 * config.upstream.timeoutMs + 1_000,
+    logger,
+  });
   const services: Services = {
     config,
     logger,
@@ -118,6 +133,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     brokers,
     breakers,
     live,
+    idempotency,
     scrub,
   };
 

@@ -8,6 +8,7 @@ import type { DeploymentCatalog } from './platform/catalog.ts';
 import type { PlatformApi } from './platform/client.ts';
 import type { Lifecycle } from './platform/lifecycle.ts';
 import type { Breakers } from './resilience/breakers.ts';
+import type { Idempotency } from './store/idempotency.ts';
 import type { QuotaGuard } from './store/quotas.ts';
 import type { ReadThroughCache } from './store/read-through.ts';
 import type { Store } from './store/store.ts';
@@ -30,6 +31,8 @@ export interface Services {
   breakers: Breakers;
   /** Shared MQTT links and open-stream accounting for GraphQL subscriptions. */
   live: LiveHub;
+  /** First results of mutations sent with an idempotencyKey, fleet-wide. */
+  idempotency: Idempotency;
   /** Scrubs every configured secret from a piece of text. */
   scrub: (text: string) => string;
 }

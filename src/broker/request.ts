@@ -24,11 +24,16 @@ const perRequest = new WeakMap<GatewayContext, Map<string, DeploymentBroker>>();
 
 /**
  * Throws BROKER_NOT_CONFIGURED or DEPLOYMENT_NOT_RUNNING for this deployment only; a Serverless deployment
- * gets the restricted view of its API.
+ * gets the restricted view of its API. A dry run gets the API whose writes are withheld (dry-run.ts).
  */
-export function guardedApi(context: GatewayContext, deployment: Deployment): BrokerApi {
+export function guardedApi(
+  context: GatewayContext,
+  deployment: Deployment,
+  options: { dryRun?: boolean } = {},
+): BrokerApi {
   assertCallerPresent(context);
-  const api = context.services.brokers.api(deployment.deploymentId);
+  const { brokers } = context.services;
+  const api = (options.dryRun ? brokers.dryRunApi : brokers.api)(deployment.deploymentId);
   if (!api) throw new BrokerNotConfiguredError(deployment.deploymentId);
   const status = deploymentStatus(deployment.status);
   if (status !== 'RUNNING') throw new DeploymentNotRunningError(deployment.deploymentId, status);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BadUserInputError, NotSupportedError } from '../errors.ts';
+import type { QuotaGuard } from '../store/quotas.ts';
 import type { DeploymentCatalog } from './catalog.ts';
 import type { PlatformApi } from './client.ts';
 import { type Deployment, deploymentStatus } from './model.ts';
@@ -46,11 +47,12 @@ export type CreateDeploymentInput = z.output<typeof createDeploymentInput>;
 export interface LifecycleOptions {
   platform: PlatformApi;
   catalog: DeploymentCatalog;
+  quotas: QuotaGuard;
 }
 
 export type Lifecycle = ReturnType<typeof createLifecycle>;
 
-export function createLifecycle({ platform, catalog }: LifecycleOptions) {
+export function createLifecycle({ platform, catalog, quotas }: LifecycleOptions) {
   function checkChange(deployment: Deployment, action: 'start' | 'stop') {
     if (deployment.type.toLowerCase() === 'serverless') {
       throw new NotSupportedError(
@@ -71,6 +73,16 @@ export function createLifecycle({ platform, catalog }: LifecycleOptions) {
   }
 
   return {
+    /**
+     * Everything `change` checks, including that the quota has a call left (without taking it); answers the
+     * deployment as it is now. Nothing is sent.
+     */
+    async preview(deployment: Deployment, action: 'start' | 'stop'): Promise<Deployment> {
+      checkChange(deployment, action);
+      await quotas.check(action === 'start' ? 'startDeployment' : 'stopDeployment');
+      return deployment;
+    },
+
     async change(seen: Deployment, action: 'start' | 'stop', requestId?: string): Promise<Deployment> {
       // A stale view cannot tell whether the change is pointless. One list call (60 an hour) is cheaper than a
       // start or stop (5 an hour) that EMQX would refuse, so decide on a fresh one where the quota allows.

@@ -68,6 +68,20 @@ export const securitySchema = z
       .describe('largest request body; it must fit the largest publish payload base64-encoded'),
     query: querySchema.prefault({}),
     rateLimit: rateLimitSchema.prefault({}),
+    maxWritesPerRequest: z
+      .number()
+      .int()
+      .min(1)
+      .default(100)
+      .describe(
+        'upstream writes one request may cause: each batch item 1, every other mutation 1, dry runs 0',
+      ),
+    idempotencyTtlSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .default(86_400)
+      .describe('how long the first result of a mutation sent with an idempotencyKey answers its repeats'),
   })
   .prefault({});
 

@@ -14,6 +14,7 @@ import { useIntrospectionSwitch } from './use-introspection-switch.ts';
 import { useRateLimit } from './use-rate-limit.ts';
 import { useRootFieldLimit } from './use-root-field-limit.ts';
 import { useTokenLimit } from './use-token-limit.ts';
+import { useWriteBudget } from './use-write-budget.ts';
 
 export interface SecurityDeps {
   config: SecurityConfig;
@@ -38,7 +39,7 @@ export function securityOptions(config: SecurityConfig) {
 /**
  * The security plugins, to be placed after authentication, in the order a request meets them: cheap header
  * checks, then the per-caller budget, then the document limits from cheapest (tokens, while parsing) to
- * dearest (cost, with variables, just before execution). Each refusal happens before any resolver runs.
+ * dearest (cost and the write budget, with variables, just before execution). Each refusal happens before any resolver runs.
  */
 export function createSecurityPlugins({
   config,
@@ -59,5 +60,6 @@ export function createSecurityPlugins({
     useDepthLimit({ maxDepth: query.maxDepth }),
     useIntrospectionSwitch({ introspection: config.introspection }),
     useCostLimit({ maxCost: query.maxCost }),
+    useWriteBudget({ maxWritesPerRequest: config.maxWritesPerRequest }),
   ];
 }

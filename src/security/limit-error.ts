@@ -8,7 +8,8 @@ export type LimitName =
   | 'maxDirectives'
   | 'maxTokens'
   | 'maxCost'
-  | 'maxBodyBytes';
+  | 'maxBodyBytes'
+  | 'maxWritesPerRequest';
 
 const LABELS: Record<LimitName, string> = {
   maxDepth: 'Query depth',
@@ -18,7 +19,11 @@ const LABELS: Record<LimitName, string> = {
   maxTokens: 'Number of tokens',
   maxCost: 'Query cost',
   maxBodyBytes: 'Request body size',
+  maxWritesPerRequest: 'Number of upstream writes',
 };
+
+/** Limits set at the top of the `security` section rather than under `security.query`. */
+const TOP_LEVEL: ReadonlySet<LimitName> = new Set(['maxBodyBytes', 'maxWritesPerRequest']);
 
 /**
  * The one shape of every limit refusal: HTTP 400 (413 for the body), code BAD_USER_INPUT, and the limit named,
@@ -28,7 +33,7 @@ export function limitError(limit: LimitName, max: number, actual?: number): Grap
   const known = actual !== undefined && Number.isSafeInteger(actual);
   const found = known ? `${actual}` : `more than ${max}`;
   return new GraphQLError(
-    `${LABELS[limit]} ${found} exceeds the limit of ${max} (security.${limit === 'maxBodyBytes' ? limit : `query.${limit}`})`,
+    `${LABELS[limit]} ${found} exceeds the limit of ${max} (security.${TOP_LEVEL.has(limit) ? limit : `query.${limit}`})`,
     {
       extensions: {
         code: 'BAD_USER_INPUT',

@@ -4,16 +4,15 @@ import {
   type FragmentDefinitionNode,
   type GraphQLSchema,
   Kind,
-  type OperationDefinitionNode,
   type SelectionSetNode,
-  type ValueNode,
 } from 'graphql';
+import { operationVariables, rawValue, selectOperation } from './operation-input.ts';
 
 /**
  * The estimated cost of the operation a request will run, from the `complexity` each field carries in its
  * extensions (set by the Pothos complexity plugin; see field-cost.ts). Pothos's own calculator is not used
  * because it maps and validates arguments first, so one bad argument would hide the cost of every other
- * field; here arguments are read raw from the document and variables. Types are read through their methods
+ * field; here arguments are read raw (operation-input.ts). Types are read through their methods
  * and printed names only, which works whichever of graphql's CJS/ESM builds made the schema.
  */
 
@@ -36,24 +35,6 @@ const namedOf = (type: unknown): TypeLike => {
 };
 const isList = (type: unknown) => String(type).replace(/!$/, '').startsWith('[');
 
-function rawValue(node: ValueNode, variables: Record<string, unknown>): unknown {
-  switch (node.kind) {
-    case Kind.VARIABLE:
-      return variables[node.name.value];
-    case Kind.INT:
-    case Kind.FLOAT:
-      return Number(node.value);
-    case Kind.NULL:
-      return null;
-    case Kind.LIST:
-      return node.values.map((value) => rawValue(value, variables));
-    case Kind.OBJECT:
-      return Object.fromEntries(node.fields.map((f) => [f.name.value, rawValue(f.value, variables)]));
-    default:
-      return node.value;
-  }
-}
-
 export interface OperationCostInput {
   schema: GraphQLSchema;
   document: DocumentNode;
@@ -65,25 +46,14 @@ export interface OperationCostInput {
 /** The cost of the operation that will run, or null when the document names no single one. */
 export function operationCost(input: OperationCostInput): number | null {
   const { schema, document, context } = input;
-  const operations = document.definitions.filter(
-    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
-  );
-  const operation = input.operationName
-    ? operations.find((d) => d.name?.value === input.operationName)
-    : operations.length === 1
-      ? operations[0]
-      : undefined;
+  const operation = selectOperation(document, input.operationName);
   const root = operation && schema.getRootType(operation.operation);
   if (!operation || !root) return null;
 
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions)
     if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const variables: Record<string, unknown> = {};
-  for (const definition of operation.variableDefinitions ?? [])
-    if (definition.defaultValue)
-      variables[definition.variable.name.value] = rawValue(definition.defaultValue, {});
-  Object.assign(variables, input.variables);
+  const variables = operationVariables(operation, input.variables);
   const done = new Map<string, number>();
   const active = new Set<string>();
 

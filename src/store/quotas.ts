@@ -49,6 +49,8 @@ export interface QuotaSnapshot {
 export interface QuotaGuard {
   /** Counts one call to `endpoint`, or throws RateLimitedError without counting it. */
   take(endpoint: string): Promise<void>;
+  /** Throws what `take` would throw now, without counting a call (dry runs). */
+  check(endpoint: string): Promise<void>;
   /** Pauses `endpoint` for every replica after an upstream 429 (Retry-After, else the whole window). */
   pause(endpoint: string, retryAfterMs?: number): Promise<void>;
   /** The remaining budget of every endpoint, for the `upstreamQuotas` query. */
@@ -142,6 +144,28 @@ export function createQuotaGuard(options: QuotaGuardOptions): QuotaGuard {
     allowed(endpoint);
   }
 
+  async function check(endpoint: string): Promise<void> {
+    const { limit, windowSeconds, windowMs } = quotaOf(endpoint);
+    if (failClosed.has(endpoint) && !store.isReady()) throw storeDown(endpoint);
+    const at = now();
+    const [state, until] = await guarded(endpoint, () =>
+      Promise.all([store.peekQuota(countKey(endpoint), limit, windowMs, at), pausedUntil(endpoint, at)]),
+    );
+    if (until !== null) {
+      throw new RateLimitedError(
+        `${endpoint} is paused for every replica after the platform answered 429`,
+        (until - at) / 1000,
+      );
+    }
+    if (state.remaining <= 0) {
+      const retryAfterMs = state.resetsAt === null ? windowMs : state.resetsAt - at;
+      throw new RateLimitedError(
+        `The platform allows ${limit} ${endpoint} calls per ${windowSeconds} s and the gateway has spent them`,
+        retryAfterMs / 1000,
+      );
+    }
+  }
+
   async function pause(endpoint: string, retryAfterMs?: number): Promise<void> {
     const ms = Math.max(1, retryAfterMs ?? quotaOf(endpoint).windowMs);
     await store.set(pauseKey(endpoint), String(now() + ms), ms);
@@ -166,6 +190,7 @@ export function createQuotaGuard(options: QuotaGuardOptions): QuotaGuard {
 
   return {
     take,
+    check,
     pause,
     async snapshot() {
       const at = now();

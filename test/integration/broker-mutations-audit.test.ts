@@ -70,10 +70,16 @@ it('records refusals and upstream errors with their code', async () => {
     outcome: 'error',
     code: 'NOT_FOUND',
   });
-  await mutate(stack, `mutation { clearBans(deploymentId: "${V4}") { __typename } }`);
+  await mutate(
+    stack,
+    `mutation { clearBans(deploymentId: "${V4}", justification: "audit test") { __typename } }`,
+    {},
+    stack.tokens.admin,
+  );
   expect(auditLines().at(-1)).toMatchObject({
     operation: 'clearBans',
     outcome: 'error',
     code: 'NOT_SUPPORTED',
+    justification: 'audit test',
   });
 });

@@ -10,13 +10,13 @@ import {
   writesTo,
 } from './broker-mutations/helpers.ts';
 
-const CREATE = `mutation($id: String!, $input: BanInput!) {
-  createBan(deploymentId: $id, input: $input) ${result('CreateBanSuccess', 'ban { kind who by reason at until }')}
+const CREATE = `mutation($id: String!, $input: BanInput!, $justification: String) {
+  createBan(deploymentId: $id, input: $input, justification: $justification) ${result('CreateBanSuccess', 'ban { kind who by reason at until }')}
 }`;
 const DELETE = `mutation($id: String!, $kind: BanKind!, $who: String!) {
   deleteBan(deploymentId: $id, kind: $kind, who: $who) ${result('DeleteBanSuccess', 'kind who')}
 }`;
-const CLEAR = `mutation($id: String!) { clearBans(deploymentId: $id) ${result('ClearBansSuccess', 'deploymentId')} }`;
+const CLEAR = `mutation($id: String!, $justification: String) { clearBans(deploymentId: $id, justification: $justification) ${result('ClearBansSuccess', 'deploymentId')} }`;
 const BANS = `query($id: String!) { deployment(deploymentId: $id) { bans(first: 50) { edges { node { kind who } } } } }`;
 
 let stack: Stack;
@@ -25,6 +25,10 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 beforeEach(() => stack.sim.requestLog.clear());
+
+/** Regex, wide-CIDR and clear-all bans are broad writes (CONTRACT §6): an admin with a reason. */
+const broad = (variables: Record<string, unknown>) =>
+  [{ ...variables, justification: 'test: v5-only ban kinds' }, stack.tokens.admin] as const;
 
 const inAnHour = () => new Date(Math.floor(Date.now() / 1000) * 1000 + 3_600_000);
 
@@ -115,7 +119,11 @@ describe.each([
 
 describe('v5-only kinds', () => {
   it('a client ID regex ban refuses every matching client', async () => {
-    await mutate(stack, CREATE, { id: V5, input: { kind: 'CLIENT_ID_REGEX', who: '^evil-[0-9]+$' } });
+    await mutate(
+      stack,
+      CREATE,
+      ...broad({ id: V5, input: { kind: 'CLIENT_ID_REGEX', who: '^evil-[0-9]+$' } }),
+    );
     expect(await connectRefusal(stack, V5, 'evil-42')).toBeInstanceOf(Error);
     expect(await connectRefusal(stack, V5, 'good-42')).toBeNull();
     await mutate(stack, DELETE, { id: V5, kind: 'CLIENT_ID_REGEX', who: '^evil-[0-9]+$' });
@@ -125,7 +133,7 @@ describe('v5-only kinds', () => {
   it('v4 answers NOT_SUPPORTED for regex and CIDR kinds, without calling EMQX', async () => {
     for (const kind of ['CLIENT_ID_REGEX', 'USERNAME_REGEX', 'PEER_HOST_NET']) {
       const who = kind === 'PEER_HOST_NET' ? '10.0.0.0/8' : '^x$';
-      expect(await mutate(stack, CREATE, { id: V4, input: { kind, who } })).toMatchObject({
+      expect(await mutate(stack, CREATE, ...broad({ id: V4, input: { kind, who } }))).toMatchObject({
         code: 'NOT_SUPPORTED',
       });
       expect(await mutate(stack, DELETE, { id: V4, kind, who })).toMatchObject({ code: 'NOT_SUPPORTED' });
@@ -134,17 +142,17 @@ describe('v5-only kinds', () => {
   });
 
   it('clearBans removes every ban on v5 (DELETE /banned) and is NOT_SUPPORTED on v4', async () => {
-    await mutate(stack, CREATE, { id: V5, input: { kind: 'PEER_HOST_NET', who: '127.0.0.0/8' } });
+    await mutate(stack, CREATE, ...broad({ id: V5, input: { kind: 'PEER_HOST_NET', who: '127.0.0.0/8' } }));
     expect(await connectRefusal(stack, V5, 'anyone')).toBeInstanceOf(Error);
     stack.sim.requestLog.clear();
-    expect(await mutate(stack, CLEAR, { id: V5 })).toEqual({
+    expect(await mutate(stack, CLEAR, ...broad({ id: V5 }))).toEqual({
       __typename: 'ClearBansSuccess',
       deploymentId: V5,
     });
     expect(writesTo(stack, V5).map((w) => [w.method, w.rawPath])).toEqual([['DELETE', '/api/v5/banned']]);
     const device = await connectDevice(stack, V5, 'anyone');
     await device.endAsync();
-    expect(await mutate(stack, CLEAR, { id: V4 })).toMatchObject({ code: 'NOT_SUPPORTED' });
+    expect(await mutate(stack, CLEAR, ...broad({ id: V4 }))).toMatchObject({ code: 'NOT_SUPPORTED' });
   });
 
   it('deleting a ban v5 does not have is NOT_FOUND', async () => {

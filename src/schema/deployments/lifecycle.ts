@@ -1,60 +1,40 @@
 import { z } from 'zod';
-import { auditLogOf, auditOutcomeOf } from '../../audit.ts';
-import type { GatewayContext } from '../../context.ts';
 import { requireVisibleDeployment } from '../../platform/access.ts';
-import { createDeploymentInput } from '../../platform/lifecycle.ts';
+import {
+  type CreateDeploymentInput as CreateInput,
+  createDeploymentInput,
+} from '../../platform/lifecycle.ts';
 import type { Deployment } from '../../platform/model.ts';
-import { parseArgs } from '../../validation/parse.ts';
+import { deploymentId } from '../../validation/identifiers.ts';
 import { AUDIT_EXTENSION } from '../audit-plugin.ts';
 import { builder } from '../builder.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
+import { dryRunField, type MaybeDryRun, writeArgs } from '../write-args.ts';
+import { writeMutation } from '../write-mutation.ts';
 import { DeploymentRef, DeploymentTypeEnum } from './deployment.ts';
 
 /**
- * Deployment lifecycle mutations (platform API; admin). Each refusal decided here costs no upstream call.
- * Each writes the same audit line as a broker mutation: who, which deployment, how it ended.
+ * Deployment lifecycle mutations (platform API; admin), through the shared write pipeline
+ * (src/schema/write-mutation.ts). Each refusal decided here costs no upstream call.
  */
 
-async function audited<T extends { deployment: Deployment }>(
-  context: GatewayContext,
-  operation: string,
-  target: string[],
-  run: () => Promise<T>,
-): Promise<T> {
-  const started = performance.now();
-  const line = { caller: context.caller, requestId: context.requestId, operation, target };
-  const audit = auditLogOf(context.services.logger);
-  try {
-    const result = await run();
-    const { deploymentId } = result.deployment;
-    audit.record({ ...line, deploymentId, outcome: 'success', durationMs: performance.now() - started });
-    return result;
-  } catch (error) {
-    const deploymentId = target[0] ?? '';
-    audit.record({
-      ...line,
-      deploymentId,
-      ...auditOutcomeOf(error),
-      durationMs: performance.now() - started,
-    });
-    throw error;
-  }
-}
+type LifecycleResult = { deployment: Deployment } & MaybeDryRun;
 
-const lifecycleResult = (name: string) =>
-  builder.objectRef<{ deployment: Deployment }>(name).implement({
+const lifecycleResult = (name: string, canDryRun: boolean) =>
+  builder.objectRef<LifecycleResult>(name).implement({
     fields: (t) => ({
       deployment: t.field({
         type: DeploymentRef,
-        description: 'The deployment with the status the caller should now see',
+        description: 'The deployment with the status the caller should now see (a dry run: as it is now)',
         resolve: (r) => r.deployment,
       }),
+      ...(canDryRun ? { dryRun: dryRunField(t) } : {}),
     }),
   });
 
-const StartDeploymentSuccess = lifecycleResult('StartDeploymentSuccess');
-const StopDeploymentSuccess = lifecycleResult('StopDeploymentSuccess');
-const CreateDeploymentSuccess = lifecycleResult('CreateDeploymentSuccess');
+const StartDeploymentSuccess = lifecycleResult('StartDeploymentSuccess', false);
+const StopDeploymentSuccess = lifecycleResult('StopDeploymentSuccess', true);
+const CreateDeploymentSuccess = lifecycleResult('CreateDeploymentSuccess', false);
 
 const CreateDeploymentInput = builder.inputType('CreateDeploymentInput', {
   fields: (t) => ({
@@ -85,14 +65,29 @@ const changeField = (action: 'start' | 'stop') =>
         types: MUTATION_ERRORS,
         union: { name: `${action === 'start' ? 'Start' : 'Stop'}DeploymentResult` },
       },
-      args: { deploymentId: t.arg.string({ required: true }) },
-      resolve: (_, { deploymentId }, context) =>
-        audited(context, `${action}Deployment`, [deploymentId.slice(0, 64)], async () => {
-          const deployment = await requireVisibleDeployment(context, deploymentId);
+      args: {
+        ...writeArgs(t.arg, { dryRun: action === 'stop' }),
+        deploymentId: t.arg.string({ required: true }),
+      },
+      resolve: writeMutation<{ deploymentId: string }, LifecycleResult>({
+        operation: `${action}Deployment`,
+        args: () => z.object({ deploymentId }),
+        target: (args) => [args.deploymentId],
+        deploymentId: (args) => args.deploymentId,
+        run: async (args, context) => {
+          const deployment = await requireVisibleDeployment(context, args.deploymentId);
           return {
             deployment: await context.services.lifecycle.change(deployment, action, context.requestId),
           };
-        }),
+        },
+        preview:
+          action === 'stop'
+            ? async (args, context) => {
+                const deployment = await requireVisibleDeployment(context, args.deploymentId);
+                return { deployment: await context.services.lifecycle.preview(deployment, action) };
+              }
+            : undefined,
+      }),
     }),
   );
 
@@ -107,14 +102,15 @@ builder.mutationField('createDeployment', (t) =>
     authScopes: { admin: true },
     extensions: { [AUDIT_EXTENSION]: 'createDeployment' },
     errors: { types: MUTATION_ERRORS, union: { name: 'CreateDeploymentResult' } },
-    args: { input: t.arg({ type: CreateDeploymentInput, required: true }) },
-    // Validated here rather than by the input type, so a refused input gets its audit line too.
-    resolve: (_, { input }, context) =>
-      audited(context, 'createDeployment', [], async () => ({
-        deployment: await context.services.lifecycle.create(
-          parseArgs(createArgs, { input }).input,
-          context.requestId,
-        ),
-      })),
+    args: { ...writeArgs(t.arg), input: t.arg({ type: CreateDeploymentInput, required: true }) },
+    resolve: writeMutation<{ input: CreateInput }, LifecycleResult>({
+      operation: 'createDeployment',
+      args: () => createArgs,
+      target: () => [],
+      deploymentId: () => '',
+      run: async (args, context) => ({
+        deployment: await context.services.lifecycle.create(args.input, context.requestId),
+      }),
+    }),
   }),
 );

@@ -5,6 +5,7 @@ import { deploymentId, pathValue } from '../../../validation/identifiers.ts';
 import { isValidUtf8 } from '../../../validation/text.ts';
 import { builder } from '../../builder.ts';
 import { MUTATION_ERRORS } from '../../errors.ts';
+import { writeArgs } from '../../write-args.ts';
 import { AuthnUserRef } from '../queries/access-control.ts';
 import { brokerMutation, operatorOnly } from './define.ts';
 
@@ -69,6 +70,7 @@ builder.mutationFields((t) => ({
     ...operatorOnly('createAuthnUser'),
     errors: { types: MUTATION_ERRORS, union: { name: 'CreateAuthnUserResult' } },
     args: {
+      ...writeArgs(t.arg),
       deploymentId: t.arg.string({ required: true }),
       input: t.arg({ type: AuthnUserInput, required: true }),
     },
@@ -86,6 +88,7 @@ builder.mutationFields((t) => ({
     ...operatorOnly('updateAuthnUser'),
     errors: { types: MUTATION_ERRORS, union: { name: 'UpdateAuthnUserResult' } },
     args: {
+      ...writeArgs(t.arg),
       deploymentId: t.arg.string({ required: true }),
       userId: t.arg.string({ required: true }),
       password: t.arg.string({ required: true }),
@@ -109,7 +112,11 @@ builder.mutationFields((t) => ({
     type: DeleteAuthnUserSuccess,
     ...operatorOnly('deleteAuthnUser'),
     errors: { types: MUTATION_ERRORS, union: { name: 'DeleteAuthnUserResult' } },
-    args: { deploymentId: t.arg.string({ required: true }), userId: t.arg.string({ required: true }) },
+    args: {
+      ...writeArgs(t.arg),
+      deploymentId: t.arg.string({ required: true }),
+      userId: t.arg.string({ required: true }),
+    },
     resolve: brokerMutation({
       operation: 'deleteAuthnUser',
       args: () => z.object({ deploymentId, userId }),
@@ -124,9 +131,10 @@ builder.mutationFields((t) => ({
   importAuthnUsers: t.field({
     type: ImportAuthnUsersSuccess,
     description: `Adds or overwrites up to ${MAX_IMPORT} users in one call (\`import_users?type=plain\`).`,
-    ...operatorOnly('importAuthnUsers'),
+    ...operatorOnly('importAuthnUsers', { writeItems: 'users' }),
     errors: { types: MUTATION_ERRORS, union: { name: 'ImportAuthnUsersResult' } },
     args: {
+      ...writeArgs(t.arg),
       deploymentId: t.arg.string({ required: true }),
       users: t.arg({ type: [AuthnUserInput], required: true }),
     },

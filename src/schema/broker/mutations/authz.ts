@@ -6,6 +6,7 @@ import { clientId, deploymentId, username } from '../../../validation/identifier
 import { qos, topicFilter } from '../../../validation/mqtt-topic.ts';
 import { builder } from '../../builder.ts';
 import { MUTATION_ERRORS } from '../../errors.ts';
+import { writeArgs } from '../../write-args.ts';
 import {
   AuthzActionEnum,
   AuthzPermissionEnum,
@@ -105,6 +106,7 @@ builder.mutationFields((t) => ({
     ...operatorOnly('setAuthzRules'),
     errors: { types: MUTATION_ERRORS, union: { name: 'SetAuthzRulesResult' } },
     args: {
+      ...writeArgs(t.arg, { justification: true }),
       deploymentId: t.arg.string({ required: true }),
       kind: t.arg({ type: AuthzRuleKindEnum, required: true }),
       who: t.arg.string({ description: 'the username or client ID; left out for ALL' }),
@@ -133,6 +135,7 @@ builder.mutationFields((t) => ({
     ...operatorOnly('deleteAuthzRules'),
     errors: { types: MUTATION_ERRORS, union: { name: 'DeleteAuthzRulesResult' } },
     args: {
+      ...writeArgs(t.arg, { justification: true }),
       deploymentId: t.arg.string({ required: true }),
       kind: t.arg({ type: AuthzRuleKindEnum, required: true }),
       who: t.arg.string(),

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import type { Ban } from '../../../broker/api.ts';
+import { untilWrite } from '../../../broker/dry-run.ts';
 import { BAN_KINDS, banTarget, newBan } from '../../../validation/ban.ts';
 import { deploymentId } from '../../../validation/identifiers.ts';
 import { builder } from '../../builder.ts';
 import { MUTATION_ERRORS } from '../../errors.ts';
+import { dryRunField, type MaybeDryRun, writeArgs } from '../../write-args.ts';
 import { BanKindEnum, BanRef } from '../queries/bans.ts';
 import { brokerMutation, operatorOnly } from './define.ts';
 
@@ -21,22 +23,43 @@ const BanInput = builder.inputType('BanInput', {
   }),
 });
 
-const CreateBanSuccess = builder.objectRef<{ ban: Ban }>('CreateBanSuccess').implement({
-  description: 'The ban as EMQX stored it',
-  fields: (t) => ({ ban: t.field({ type: BanRef, resolve: (r) => r.ban }) }),
+const CreateBanSuccess = builder.objectRef<{ ban: Ban } & MaybeDryRun>('CreateBanSuccess').implement({
+  description: 'The ban as EMQX stored it (a dry run: as it would be sent)',
+  fields: (t) => ({ ban: t.field({ type: BanRef, resolve: (r) => r.ban }), dryRun: dryRunField(t) }),
 });
 
-const DeleteBanSuccess = builder.objectRef<{ kind: Ban['kind']; who: string }>('DeleteBanSuccess').implement({
-  description: 'The ban is gone (v4 deletes are idempotent; v5 answers NOT_FOUND for no such ban)',
-  fields: (t) => ({
-    kind: t.field({ type: BanKindEnum, resolve: (r) => r.kind }),
-    who: t.exposeString('who'),
-  }),
-});
+const DeleteBanSuccess = builder
+  .objectRef<{ kind: Ban['kind']; who: string } & MaybeDryRun>('DeleteBanSuccess')
+  .implement({
+    description: 'The ban is gone (v4 deletes are idempotent; v5 answers NOT_FOUND for no such ban)',
+    fields: (t) => ({
+      kind: t.field({ type: BanKindEnum, resolve: (r) => r.kind }),
+      who: t.exposeString('who'),
+      dryRun: dryRunField(t),
+    }),
+  });
 
-const ClearBansSuccess = builder.objectRef<{ deploymentId: string }>('ClearBansSuccess').implement({
-  description: 'Every ban of the deployment is gone',
-  fields: (t) => ({ deploymentId: t.exposeString('deploymentId') }),
+const ClearBansSuccess = builder
+  .objectRef<{ deploymentId: string; bans?: number | null } & MaybeDryRun>('ClearBansSuccess')
+  .implement({
+    description: 'Every ban of the deployment is gone (a dry run: would be)',
+    fields: (t) => ({
+      deploymentId: t.exposeString('deploymentId'),
+      bans: t.int({
+        nullable: true,
+        description: 'a dry run: how many bans exist now, all of which would go; null otherwise',
+        resolve: (r) => r.bans ?? null,
+      }),
+      dryRun: dryRunField(t),
+    }),
+  });
+
+const banOf = (args: { input: z.output<ReturnType<typeof newBan>> }, by: string) => ({
+  kind: args.input.kind,
+  who: args.input.who,
+  reason: args.input.reason ?? null,
+  until: args.input.until ?? null,
+  by,
 });
 
 const kinds = z.enum(BAN_KINDS);
@@ -47,6 +70,7 @@ builder.mutationFields((t) => ({
     ...operatorOnly('createBan'),
     errors: { types: MUTATION_ERRORS, union: { name: 'CreateBanResult' } },
     args: {
+      ...writeArgs(t.arg, { dryRun: true, justification: true }),
       deploymentId: t.arg.string({ required: true }),
       input: t.arg({ type: BanInput, required: true }),
     },
@@ -55,15 +79,14 @@ builder.mutationFields((t) => ({
       args: () => z.object({ deploymentId, input: newBan() }),
       target: (args) => [`${args.input.kind}:${args.input.who}`],
       invalidates: () => ['bans'],
-      run: async (api, args, context) => ({
-        ban: await api.createBan({
-          kind: args.input.kind,
-          who: args.input.who,
-          reason: args.input.reason ?? null,
-          until: args.input.until ?? null,
-          by: context.caller.name,
-        }),
-      }),
+      run: async (api, args, context) => ({ ban: await api.createBan(banOf(args, context.caller.name)) }),
+      preview: async (api, args, context) => {
+        const ban = banOf(args, context.caller.name);
+        await untilWrite(api.createBan(ban));
+        return {
+          ban: { ...ban, at: new Date().toISOString(), until: ban.until?.toISOString() ?? null },
+        };
+      },
     }),
   }),
   deleteBan: t.field({
@@ -71,6 +94,7 @@ builder.mutationFields((t) => ({
     ...operatorOnly('deleteBan'),
     errors: { types: MUTATION_ERRORS, union: { name: 'DeleteBanResult' } },
     args: {
+      ...writeArgs(t.arg, { dryRun: true }),
       deploymentId: t.arg.string({ required: true }),
       kind: t.arg({ type: BanKindEnum, required: true }),
       who: t.arg.string({ required: true }),
@@ -85,6 +109,10 @@ builder.mutationFields((t) => ({
         await api.deleteBan(args.kind, args.who);
         return { kind: args.kind, who: args.who };
       },
+      preview: async (api, args) => {
+        await untilWrite(api.deleteBan(args.kind, args.who));
+        return { kind: args.kind, who: args.who };
+      },
     }),
   }),
   clearBans: t.field({
@@ -92,7 +120,10 @@ builder.mutationFields((t) => ({
     description: 'Deletes every ban of the deployment (v5 `DELETE /banned`; v4 has no such API).',
     ...operatorOnly('clearBans'),
     errors: { types: MUTATION_ERRORS, union: { name: 'ClearBansResult' } },
-    args: { deploymentId: t.arg.string({ required: true }) },
+    args: {
+      ...writeArgs(t.arg, { dryRun: true, justification: true }),
+      deploymentId: t.arg.string({ required: true }),
+    },
     resolve: brokerMutation({
       operation: 'clearBans',
       args: () => z.object({ deploymentId }),
@@ -101,6 +132,11 @@ builder.mutationFields((t) => ({
       run: async (api, args) => {
         await api.clearBans();
         return { deploymentId: args.deploymentId };
+      },
+      preview: async (api, args) => {
+        await untilWrite(api.clearBans());
+        const first = await api.listBans({ page: 1, limit: 1 });
+        return { deploymentId: args.deploymentId, bans: first.totalCount };
       },
     }),
   }),

@@ -1,9 +1,14 @@
 import { z } from 'zod';
-import type { KickOutcome, SubscriptionChange } from '../../../broker/write-api.ts';
+import type { BrokerApi } from '../../../broker/api.ts';
+import { untilWrite } from '../../../broker/dry-run.ts';
+import type { ItemResult, KickOutcome, SubscriptionChange } from '../../../broker/write-api.ts';
+import { clientNotFound } from '../../../broker/write-support.ts';
+import { ExpectedError } from '../../../errors.ts';
 import { clientId, deploymentId } from '../../../validation/identifiers.ts';
 import { qos, topicFilter } from '../../../validation/mqtt-topic.ts';
 import { builder } from '../../builder.ts';
 import { MUTATION_ERRORS } from '../../errors.ts';
+import { dryRunField, type MaybeDryRun, writeArgs } from '../../write-args.ts';
 import { batchSuccess } from './batch.ts';
 import { brokerMutation, countItems, operatorOnly } from './define.ts';
 
@@ -14,29 +19,33 @@ import { brokerMutation, countItems, operatorOnly } from './define.ts';
 
 const MAX_BATCH = 100;
 
-const KickClientSuccess = builder.objectRef<KickOutcome>('KickClientSuccess').implement({
-  description: 'EMQX disconnected the client (or accepted to)',
+const KickClientSuccess = builder.objectRef<KickOutcome & MaybeDryRun>('KickClientSuccess').implement({
+  description: 'EMQX disconnected the client (or accepted to); a dry run: the client EMQX would disconnect',
   fields: (t) => ({
+    dryRun: dryRunField(t),
     clientId: t.exposeString('clientId'),
     wasConnected: t.exposeBoolean('wasConnected', {
       nullable: true,
       description:
         'true: EMQX confirmed it kicked this client; null: EMQX took the request without saying (v5 bulk ' +
-        'kick ignores IDs it does not know)',
+        'kick ignores IDs it does not know); a dry run: whether it is connected now',
     }),
   }),
 });
 
-const SubscriptionChangeRef = builder.objectRef<SubscriptionChange>('MqttSubscriptionChange').implement({
-  description: 'A subscription that was added to, or removed from, a client',
-  fields: (t) => ({
-    clientId: t.exposeString('clientId'),
-    topic: t.exposeString('topic'),
-    qos: t.exposeInt('qos', { nullable: true, description: 'null for an unsubscribe' }),
-  }),
-});
+const SubscriptionChangeRef = builder
+  .objectRef<SubscriptionChange & MaybeDryRun>('MqttSubscriptionChange')
+  .implement({
+    description: 'A subscription that was added to, or removed from, a client (a dry run: would be)',
+    fields: (t) => ({
+      dryRun: dryRunField(t),
+      clientId: t.exposeString('clientId'),
+      topic: t.exposeString('topic'),
+      qos: t.exposeInt('qos', { nullable: true, description: 'null for an unsubscribe' }),
+    }),
+  });
 
-const KickClientsSuccess = batchSuccess('KickClients', KickClientSuccess);
+const KickClientsSuccess = batchSuccess('KickClients', KickClientSuccess, { dryRun: true });
 const SubscribeClientBatchSuccess = batchSuccess('SubscribeClientBatch', SubscriptionChangeRef);
 const UnsubscribeClientBatchSuccess = batchSuccess('UnsubscribeClientBatch', SubscriptionChangeRef);
 
@@ -50,6 +59,15 @@ const SubscriptionInput = builder.inputType('MqttSubscriptionInput', {
   }),
 });
 
+/** Which of the clients EMQX knows now and whether each is connected: what a kick would find. */
+async function kickPreview(api: BrokerApi, clientIds: string[]): Promise<Array<ItemResult<KickOutcome>>> {
+  const found = await api.getClients(clientIds);
+  return clientIds.map((id, i) => {
+    const client = found[i]?.value;
+    return client ? { clientId: id, wasConnected: client.connected, dryRun: true } : clientNotFound(id);
+  });
+}
+
 const list = <T extends z.ZodType>(item: T, what: string) =>
   z.array(item).min(1, `give at least one ${what}`).max(MAX_BATCH, `at most ${MAX_BATCH} ${what}s`);
 const withDefault = qos.nullish().transform((q) => q ?? 0);
@@ -60,7 +78,11 @@ builder.mutationFields((t) => ({
     description: 'Disconnects a client (v4/v5 `DELETE /clients/{clientid}`).',
     ...operatorOnly('kickClient'),
     errors: { types: MUTATION_ERRORS, union: { name: 'KickClientResult' } },
-    args: { deploymentId: t.arg.string({ required: true }), clientId: t.arg.string({ required: true }) },
+    args: {
+      ...writeArgs(t.arg, { dryRun: true }),
+      deploymentId: t.arg.string({ required: true }),
+      clientId: t.arg.string({ required: true }),
+    },
     resolve: brokerMutation({
       operation: 'kickClient',
       args: () => z.object({ deploymentId, clientId }),
@@ -74,20 +96,30 @@ builder.mutationFields((t) => ({
         const outcome = await api.kickClient(args.clientId);
         return { ...outcome, wasConnected: before?.value ? before.value.connected : outcome.wasConnected };
       },
+      preview: async (api, args) => {
+        const [outcome] = await kickPreview(api, [args.clientId]);
+        if (outcome instanceof ExpectedError) throw outcome;
+        return outcome as KickOutcome;
+      },
     }),
   }),
   kickClients: t.field({
     type: KickClientsSuccess,
     description: `Disconnects up to ${MAX_BATCH} clients (v5 one bulk call, v4 one call per client).`,
-    ...operatorOnly('kickClients'),
+    ...operatorOnly('kickClients', { writeItems: 'clientIds' }),
     errors: { types: MUTATION_ERRORS, union: { name: 'KickClientsResult' } },
-    args: { deploymentId: t.arg.string({ required: true }), clientIds: t.arg.stringList({ required: true }) },
+    args: {
+      ...writeArgs(t.arg, { dryRun: true }),
+      deploymentId: t.arg.string({ required: true }),
+      clientIds: t.arg.stringList({ required: true }),
+    },
     resolve: brokerMutation({
       operation: 'kickClients',
       args: () => z.object({ deploymentId, clientIds: list(clientId, 'client ID') }),
       target: (args) => args.clientIds,
       invalidates: () => ['clients', 'subscriptions'],
       run: async (api, args) => ({ results: await api.kickClients(args.clientIds) }),
+      preview: async (api, args) => ({ results: await kickPreview(api, args.clientIds) }),
       items: (result) => countItems(result.results),
     }),
   }),
@@ -97,6 +129,7 @@ builder.mutationFields((t) => ({
     ...operatorOnly('subscribeClient'),
     errors: { types: MUTATION_ERRORS, union: { name: 'SubscribeClientResult' } },
     args: {
+      ...writeArgs(t.arg),
       deploymentId: t.arg.string({ required: true }),
       clientId: t.arg.string({ required: true }),
       topic: t.arg.string({ required: true }),
@@ -116,6 +149,7 @@ builder.mutationFields((t) => ({
     ...operatorOnly('unsubscribeClient'),
     errors: { types: MUTATION_ERRORS, union: { name: 'UnsubscribeClientResult' } },
     args: {
+      ...writeArgs(t.arg, { dryRun: true }),
       deploymentId: t.arg.string({ required: true }),
       clientId: t.arg.string({ required: true }),
       topic: t.arg.string({ required: true }),
@@ -126,14 +160,21 @@ builder.mutationFields((t) => ({
       target: (args) => [args.clientId, args.topic],
       invalidates: () => ['subscriptions', 'clients'],
       run: (api, args) => api.unsubscribe(args.clientId, args.topic),
+      preview: async (api, args) => {
+        const { value: subscriptions } = await api.clientSubscriptions(args.clientId);
+        if (subscriptions === null) throw clientNotFound(args.clientId);
+        await untilWrite(api.unsubscribe(args.clientId, args.topic));
+        return { clientId: args.clientId, topic: args.topic, qos: null, dryRun: true };
+      },
     }),
   }),
   subscribeClientBatch: t.field({
     type: SubscribeClientBatchSuccess,
     description: `Subscribes a client to up to ${MAX_BATCH} topic filters in one EMQX call.`,
-    ...operatorOnly('subscribeClientBatch'),
+    ...operatorOnly('subscribeClientBatch', { writeItems: 'subscriptions' }),
     errors: { types: MUTATION_ERRORS, union: { name: 'SubscribeClientBatchResult' } },
     args: {
+      ...writeArgs(t.arg),
       deploymentId: t.arg.string({ required: true }),
       clientId: t.arg.string({ required: true }),
       subscriptions: t.arg({ type: [SubscriptionInput], required: true }),
@@ -155,9 +196,10 @@ builder.mutationFields((t) => ({
   unsubscribeClientBatch: t.field({
     type: UnsubscribeClientBatchSuccess,
     description: `Removes up to ${MAX_BATCH} subscriptions from a client in one EMQX call.`,
-    ...operatorOnly('unsubscribeClientBatch'),
+    ...operatorOnly('unsubscribeClientBatch', { writeItems: 'topics' }),
     errors: { types: MUTATION_ERRORS, union: { name: 'UnsubscribeClientBatchResult' } },
     args: {
+      ...writeArgs(t.arg),
       deploymentId: t.arg.string({ required: true }),
       clientId: t.arg.string({ required: true }),
       topics: t.arg.stringList({ required: true }),

@@ -4,6 +4,7 @@ import { deploymentId } from '../../../validation/identifiers.ts';
 import { publishMessage } from '../../../validation/payload.ts';
 import { builder } from '../../builder.ts';
 import { MUTATION_ERRORS } from '../../errors.ts';
+import { writeArgs } from '../../write-args.ts';
 import { batchSuccess } from './batch.ts';
 import { brokerMutation, countItems, operatorOnly } from './define.ts';
 
@@ -55,6 +56,7 @@ builder.mutationField('publish', (t) =>
     ...operatorOnly('publish'),
     errors: { types: MUTATION_ERRORS, union: { name: 'PublishResult' } },
     args: {
+      ...writeArgs(t.arg, { justification: true }),
       deploymentId: t.arg.string({ required: true }),
       input: t.arg({ type: PublishInput, required: true }),
     },
@@ -73,9 +75,10 @@ builder.mutationField('publishBatch', (t) =>
   t.field({
     type: PublishBatchSuccess,
     description: `Publishes up to ${MAX_BATCH} messages in one EMQX call; each has its own result.`,
-    ...operatorOnly('publishBatch'),
+    ...operatorOnly('publishBatch', { writeItems: 'messages' }),
     errors: { types: MUTATION_ERRORS, union: { name: 'PublishBatchResult' } },
     args: {
+      ...writeArgs(t.arg, { justification: true }),
       deploymentId: t.arg.string({ required: true }),
       messages: t.arg({ type: [PublishInput], required: true }),
     },

@@ -1,17 +1,31 @@
 import { z } from 'zod';
+import type { BrokerApi } from '../../../broker/api.ts';
+import { untilWrite } from '../../../broker/dry-run.ts';
+import { ExpectedError, NotFoundError } from '../../../errors.ts';
 import { deploymentId, retainedTopic } from '../../../validation/identifiers.ts';
 import { builder } from '../../builder.ts';
 import { MUTATION_ERRORS } from '../../errors.ts';
+import { dryRunField, type MaybeDryRun, writeArgs } from '../../write-args.ts';
 import { brokerMutation, operatorOnly } from './define.ts';
 
 /** Removing a retained message (operator). */
 
 const DeleteRetainedMessageSuccess = builder
-  .objectRef<{ topic: string }>('DeleteRetainedMessageSuccess')
+  .objectRef<{ topic: string } & MaybeDryRun>('DeleteRetainedMessageSuccess')
   .implement({
-    description: 'Nothing is retained on the topic any more',
-    fields: (t) => ({ topic: t.exposeString('topic') }),
+    description: 'Nothing is retained on the topic any more (a dry run: would be)',
+    fields: (t) => ({ topic: t.exposeString('topic'), dryRun: dryRunField(t) }),
   });
+
+/** v5 says whether a message is retained there (v4 has no retainer API to ask). */
+async function retainedExists(api: BrokerApi, topic: string): Promise<boolean> {
+  try {
+    return (await api.getRetained(topic)).value !== null;
+  } catch (error) {
+    if (error instanceof ExpectedError && error.code === 'NOT_SUPPORTED') return true;
+    throw error;
+  }
+}
 
 builder.mutationField('deleteRetainedMessage', (t) =>
   t.field({
@@ -22,7 +36,11 @@ builder.mutationField('deleteRetainedMessage', (t) =>
       'current subscribers of the topic receive that empty message.',
     ...operatorOnly('deleteRetainedMessage'),
     errors: { types: MUTATION_ERRORS, union: { name: 'DeleteRetainedMessageResult' } },
-    args: { deploymentId: t.arg.string({ required: true }), topic: t.arg.string({ required: true }) },
+    args: {
+      ...writeArgs(t.arg, { dryRun: true }),
+      deploymentId: t.arg.string({ required: true }),
+      topic: t.arg.string({ required: true }),
+    },
     resolve: brokerMutation({
       operation: 'deleteRetainedMessage',
       args: () => z.object({ deploymentId, topic: retainedTopic }),
@@ -30,6 +48,12 @@ builder.mutationField('deleteRetainedMessage', (t) =>
       invalidates: () => ['retained'],
       run: async (api, args) => {
         await api.deleteRetained(args.topic);
+        return { topic: args.topic };
+      },
+      preview: async (api, args) => {
+        if (!(await retainedExists(api, args.topic)))
+          throw new NotFoundError(`Nothing is retained on ${args.topic}`);
+        await untilWrite(api.deleteRetained(args.topic));
         return { topic: args.topic };
       },
     }),

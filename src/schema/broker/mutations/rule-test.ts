@@ -4,6 +4,7 @@ import { deploymentId, ruleId } from '../../../validation/identifiers.ts';
 import { ruleSql, ruleTestMessage } from '../../../validation/rule.ts';
 import { builder } from '../../builder.ts';
 import { MUTATION_ERRORS } from '../../errors.ts';
+import { writeArgs } from '../../write-args.ts';
 import { brokerMutation, operatorOnly } from './define.ts';
 
 /**
@@ -38,6 +39,7 @@ builder.mutationField('testRuleSql', (t) =>
     ...operatorOnly('testRuleSql'),
     errors: { types: MUTATION_ERRORS, union: { name: 'TestRuleSqlResult' } },
     args: {
+      ...writeArgs(t.arg),
       deploymentId: t.arg.string({ required: true }),
       sql: t.arg.string({ required: true }),
       message: t.arg({ type: RuleTestInput, required: true }),

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import type { Rule } from '../../../broker/api.ts';
+import { untilWrite } from '../../../broker/dry-run.ts';
+import { ruleNotFound } from '../../../broker/write-support.ts';
 import type { Deployment } from '../../../platform/model.ts';
 import { deploymentId, ruleId } from '../../../validation/identifiers.ts';
 import { ruleInput } from '../../../validation/rule.ts';
 import { builder } from '../../builder.ts';
 import { MUTATION_ERRORS } from '../../errors.ts';
+import { dryRunField, type MaybeDryRun, writeArgs } from '../../write-args.ts';
 import { RuleRef } from '../queries/rules.ts';
 import { brokerMutation, operatorOnly } from './define.ts';
 
@@ -35,15 +38,20 @@ const ruleSuccess = (name: string, description: string) =>
     fields: (t) => ({ rule: t.field({ type: RuleRef, resolve: (r) => r.rule }) }),
   });
 
-const idSuccess = (name: string, description: string) =>
-  builder
-    .objectRef<{ id: string }>(name)
-    .implement({ description, fields: (t) => ({ id: t.exposeString('id') }) });
+const idSuccess = (name: string, description: string, canDryRun = false) =>
+  builder.objectRef<{ id: string } & MaybeDryRun>(name).implement({
+    description,
+    fields: (t) => ({ id: t.exposeString('id'), ...(canDryRun ? { dryRun: dryRunField(t) } : {}) }),
+  });
 
 const CreateRuleSuccess = ruleSuccess('CreateRuleSuccess', 'The rule as EMQX saved it');
 const UpdateRuleSuccess = ruleSuccess('UpdateRuleSuccess', 'The rule as EMQX saved it');
 const SetRuleEnabledSuccess = ruleSuccess('SetRuleEnabledSuccess', 'The rule as EMQX saved it');
-const DeleteRuleSuccess = idSuccess('DeleteRuleSuccess', 'The rule is gone (v4 deletes are idempotent)');
+const DeleteRuleSuccess = idSuccess(
+  'DeleteRuleSuccess',
+  'The rule is gone (v4 deletes are idempotent); a dry run: the rule exists and would go',
+  true,
+);
 const ResetRuleMetricsSuccess = idSuccess('ResetRuleMetricsSuccess', "The rule's counters are back to zero");
 
 const withDeployment = (rule: Rule, deployment: Deployment): RuleResult => ({
@@ -59,6 +67,7 @@ builder.mutationFields((t) => ({
     ...operatorOnly('createRule'),
     errors: { types: MUTATION_ERRORS, union: { name: 'CreateRuleResult' } },
     args: {
+      ...writeArgs(t.arg, { justification: true }),
       deploymentId: t.arg.string({ required: true }),
       input: t.arg({ type: RuleInput, required: true }),
       id: t.arg.string({ description: 'the new rule id; EMQX picks one when left out' }),
@@ -78,6 +87,7 @@ builder.mutationFields((t) => ({
     ...operatorOnly('updateRule'),
     errors: { types: MUTATION_ERRORS, union: { name: 'UpdateRuleResult' } },
     args: {
+      ...writeArgs(t.arg, { justification: true }),
       deploymentId: t.arg.string({ required: true }),
       id: t.arg.string({ required: true }),
       input: t.arg({ type: RuleInput, required: true }),
@@ -96,7 +106,11 @@ builder.mutationFields((t) => ({
     type: DeleteRuleSuccess,
     ...operatorOnly('deleteRule'),
     errors: { types: MUTATION_ERRORS, union: { name: 'DeleteRuleResult' } },
-    args: { deploymentId: t.arg.string({ required: true }), id: t.arg.string({ required: true }) },
+    args: {
+      ...writeArgs(t.arg, { dryRun: true }),
+      deploymentId: t.arg.string({ required: true }),
+      id: t.arg.string({ required: true }),
+    },
     resolve: brokerMutation({
       operation: 'deleteRule',
       args: () => z.object(ruleArgs),
@@ -104,6 +118,11 @@ builder.mutationFields((t) => ({
       invalidates: () => ['rules'],
       run: async (api, args) => {
         await api.deleteRule(args.id);
+        return { id: args.id };
+      },
+      preview: async (api, args) => {
+        if ((await api.getRule(args.id)).value === null) throw ruleNotFound(args.id);
+        await untilWrite(api.deleteRule(args.id));
         return { id: args.id };
       },
     }),
@@ -114,6 +133,7 @@ builder.mutationFields((t) => ({
     ...operatorOnly('setRuleEnabled'),
     errors: { types: MUTATION_ERRORS, union: { name: 'SetRuleEnabledResult' } },
     args: {
+      ...writeArgs(t.arg),
       deploymentId: t.arg.string({ required: true }),
       id: t.arg.string({ required: true }),
       enabled: t.arg.boolean({ required: true }),
@@ -132,7 +152,11 @@ builder.mutationFields((t) => ({
     type: ResetRuleMetricsSuccess,
     ...operatorOnly('resetRuleMetrics'),
     errors: { types: MUTATION_ERRORS, union: { name: 'ResetRuleMetricsResult' } },
-    args: { deploymentId: t.arg.string({ required: true }), id: t.arg.string({ required: true }) },
+    args: {
+      ...writeArgs(t.arg),
+      deploymentId: t.arg.string({ required: true }),
+      id: t.arg.string({ required: true }),
+    },
     resolve: brokerMutation({
       operation: 'resetRuleMetrics',
       args: () => z.object(ruleArgs),

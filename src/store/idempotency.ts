@@ -1,0 +1,164 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  BadUserInputError,
+  ExpectedError,
+  OutcomeUnknownError,
+  UpstreamUnavailableError,
+} from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { decodeOutcome, encodeOutcome } from './outcome-codec.ts';
+import type { Store } from './store.ts';
+
+/**
+ * Idempotency keys (CONTRACT §6): the first run of a mutation with a key is recorded in the shared store under
+ * caller + field + key, with a hash of its arguments; a repeat within the TTL, on any replica, answers that
+ * record instead of running again. One record per key moves from `pending` (claimed with SET NX, so of two
+ * concurrent repeats exactly one runs) to `done`. A repeat that finds it pending polls until it is done, or
+ * answers OUTCOME_UNKNOWN once the first run's deadline has passed (its replica may have died mid-write).
+ */
+
+type StoredRecord =
+  | { state: 'pending'; hash: string; owner: string; deadline: number }
+  | { state: 'done'; hash: string; ok: true; value: string }
+  | { state: 'done'; hash: string; ok: false; error: string };
+
+/**
+ * Outcomes after which the write may have happened, so a repeat must answer them rather than try again. Every
+ * other error is a refusal before anything changed (bad input, role, quota, not found, EMQX saying no), which
+ * frees the key for the same request to be sent again.
+ */
+const KEPT_ERRORS: ReadonlySet<string> = new Set(['OUTCOME_UNKNOWN', 'UPSTREAM_UNAVAILABLE']);
+
+export interface IdempotencyOptions {
+  /** The fleet's shared store itself (Redis), never a local fallback: a key that only one replica knows is no key. */
+  store: Store;
+  keyPrefix: string;
+  ttlMs: number;
+  /** How long a first run may take before its repeats answer OUTCOME_UNKNOWN. */
+  pendingMs: number;
+  logger: Logger;
+  /** @default 25 */
+  pollMs?: number;
+  /** @default Date.now */
+  now?: () => number;
+}
+
+export interface IdempotencyScope {
+  caller: string;
+  field: string;
+  key: string;
+}
+
+export interface Idempotency {
+  /**
+   * Runs `work` once per scope and arguments within the TTL; `onRepeat` is called when the answer is a recorded
+   * one. Throws BAD_USER_INPUT for the key with other arguments, UPSTREAM_UNAVAILABLE when the store is down.
+   */
+  run<T>(scope: IdempotencyScope, args: unknown, work: () => Promise<T>, onRepeat?: () => void): Promise<T>;
+}
+
+/** A stable text of JSON-like arguments: object keys sorted, Dates as ISO text. */
+function canonical(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+    );
+  return value ?? null;
+}
+
+export const argumentsHash = (args: unknown) =>
+  createHash('sha256')
+    .update(JSON.stringify(canonical(args)))
+    .digest('base64url');
+
+const storeDown = () =>
+  new UpstreamUnavailableError(
+    'The shared idempotency store is unreachable, so a write with an idempotencyKey is refused rather than risk doing it twice; try again shortly',
+  );
+
+export function createIdempotency(options: IdempotencyOptions): Idempotency {
+  const { store, ttlMs, pendingMs, logger } = options;
+  const pollMs = options.pollMs ?? 25;
+  const now = options.now ?? Date.now;
+  const keyOf = ({ caller, field, key }: IdempotencyScope) =>
+    `${options.keyPrefix}idem:${createHash('sha256').update(`${caller}\0${field}\0${key}`).digest('base64url')}`;
+
+  async function shared<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch {
+      throw storeDown();
+    }
+  }
+
+  async function finish(key: string, record: StoredRecord): Promise<void> {
+    try {
+      await store.set(key, JSON.stringify(record), ttlMs);
+    } catch (error) {
+      // The pending record stays: repeats answer OUTCOME_UNKNOWN after its deadline, never a second write.
+      logger.warn({ err: error }, 'could not record the outcome of an idempotent write');
+    }
+  }
+
+  async function runFirst<T>(key: string, hash: string, owner: string, work: () => Promise<T>): Promise<T> {
+    let value: T;
+    try {
+      value = await work();
+    } catch (error) {
+      const code = error instanceof ExpectedError ? error.code : 'OUTCOME_UNKNOWN';
+      if (!KEPT_ERRORS.has(code)) {
+        await store.delIfEquals(key, owner).catch(() => undefined);
+        throw error;
+      }
+      const kept = error instanceof ExpectedError ? error : new OutcomeUnknownError('The write');
+      await finish(key, { state: 'done', hash, ok: false, error: encodeOutcome(kept) });
+      throw error;
+    }
+    await finish(key, { state: 'done', hash, ok: true, value: encodeOutcome(value) });
+    return value;
+  }
+
+  function answer<T>(record: StoredRecord & { state: 'done' }): T {
+    if (record.ok) return decodeOutcome(record.value) as T;
+    throw decodeOutcome(record.error);
+  }
+
+  return {
+    async run(scope, args, work, onRepeat) {
+      const key = keyOf(scope);
+      const hash = argumentsHash(args);
+      for (;;) {
+        const owner = JSON.stringify({
+          state: 'pending',
+          hash,
+          owner: randomUUID(),
+          deadline: now() + pendingMs,
+        });
+        if (await shared(() => store.setIfAbsent(key, owner, ttlMs))) return runFirst(key, hash, owner, work);
+        const text = await shared(() => store.get(key));
+        if (text === null) continue; // freed by a refused first run, or expired: claim it again
+        const record = JSON.parse(text) as StoredRecord;
+        if (record.hash !== hash) {
+          throw new BadUserInputError(
+            `idempotencyKey ${scope.key} was already used for ${scope.field} with other arguments`,
+            'idempotencyKey',
+          );
+        }
+        if (record.state === 'done') {
+          onRepeat?.();
+          return answer(record);
+        }
+        if (now() > record.deadline) {
+          onRepeat?.();
+          throw new OutcomeUnknownError(`The first ${scope.field} with this idempotencyKey`);
+        }
+        await delay(pollMs);
+      }
+    },
+  };
+}
