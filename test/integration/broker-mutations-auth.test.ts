@@ -25,11 +25,11 @@ const DELETE_USER = `mutation($id: String!, $userId: String!) {
 const IMPORT = `mutation($id: String!, $users: [AuthnUserInput!]!) {
   importAuthnUsers(deploymentId: $id, users: $users) ${result('ImportAuthnUsersSuccess', 'total success override skipped failed')}
 }`;
-const SET_RULES = `mutation($id: String!, $kind: AuthzRuleKind!, $who: String, $rules: [AuthzRuleInput!]!) {
-  setAuthzRules(deploymentId: $id, kind: $kind, who: $who, rules: $rules) ${result('SetAuthzRulesSuccess', 'ruleSet { kind who rules { topic permission action qos retain } }')}
+const SET_RULES = `mutation($id: String!, $kind: AuthzRuleKind!, $who: String, $rules: [AuthzRuleInput!]!, $justification: String) {
+  setAuthzRules(deploymentId: $id, kind: $kind, who: $who, rules: $rules, justification: $justification) ${result('SetAuthzRulesSuccess', 'ruleSet { kind who rules { topic permission action qos retain } }')}
 }`;
-const DELETE_RULES = `mutation($id: String!, $kind: AuthzRuleKind!, $who: String) {
-  deleteAuthzRules(deploymentId: $id, kind: $kind, who: $who) ${result('DeleteAuthzRulesSuccess', 'kind who')}
+const DELETE_RULES = `mutation($id: String!, $kind: AuthzRuleKind!, $who: String, $justification: String) {
+  deleteAuthzRules(deploymentId: $id, kind: $kind, who: $who, justification: $justification) ${result('DeleteAuthzRulesSuccess', 'kind who')}
 }`;
 const USERS = `query($id: String!) { deployment(deploymentId: $id) { authnUsers(first: 100) { edges { node { userId } } } } }`;
 
@@ -204,7 +204,11 @@ describe('v5 built-in authorization rules', () => {
 
     stack.sim.requestLog.clear();
     const all = [{ topic: 'everyone/#', permission: 'DENY', action: 'ALL' }];
-    expect(await mutate(stack, SET_RULES, { id: V5, kind: 'ALL', rules: all })).toMatchObject({
+    // Rules for everyone are a broad write (CONTRACT §6): an admin's, with a reason.
+    const broad = { justification: 'test: rules for ALL' };
+    expect(
+      await mutate(stack, SET_RULES, { id: V5, kind: 'ALL', rules: all, ...broad }, stack.tokens.admin),
+    ).toMatchObject({
       ruleSet: { kind: 'ALL', who: null },
     });
     expect(sent()).toEqual([
@@ -218,7 +222,7 @@ describe('v5 built-in authorization rules', () => {
     const other = await connectDevice(stack, V5, 'other', login('meter-7', 's3cret-two'));
     await expect(other.subscribeAsync('everyone/x', { qos: 0 })).rejects.toThrow(/Subscribe error/);
     await other.endAsync();
-    await mutate(stack, DELETE_RULES, { id: V5, kind: 'ALL' });
+    await mutate(stack, DELETE_RULES, { id: V5, kind: 'ALL', ...broad }, stack.tokens.admin);
     await mutate(stack, DELETE_RULES, { id: V5, kind: 'CLIENT_ID', who: 'nosy' });
     expect(
       sent()
@@ -248,8 +252,8 @@ it('v4 has neither: every authn and authz mutation is NOT_SUPPORTED and nothing 
     [UPDATE_USER, { userId: 'u', password: 'p' }],
     [DELETE_USER, { userId: 'u' }],
     [IMPORT, { users: [{ userId: 'u', password: 'p' }] }],
-    [SET_RULES, { kind: 'ALL', rules: [] }],
-    [DELETE_RULES, { kind: 'ALL' }],
+    [SET_RULES, { kind: 'USERNAME', who: 'u', rules: [] }],
+    [DELETE_RULES, { kind: 'CLIENT_ID', who: 'c' }],
   ];
   for (const [query, variables] of calls) {
     expect(await mutate(stack, query, { id: V4, ...variables })).toMatchObject({ code: 'NOT_SUPPORTED' });

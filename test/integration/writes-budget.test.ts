@@ -142,3 +142,37 @@ describe('a configured budget of 10', () => {
     expect(stack.sim.requestLog.count()).toBe(0);
   });
 });
+
+describe('list lengths, under a budget large enough not to decide first', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({
+      configure: (config) => {
+        config.security = { maxWritesPerRequest: 5000 };
+      },
+    });
+  });
+  afterAll(() => stack?.close());
+
+  it.each([
+    ['publishBatch', 'messages', 'messages: $list', '[PublishInput!]!', messages(101)],
+    ['kickClients', 'clientIds', 'clientIds: $list', '[String!]!', ids(101)],
+    [
+      'importAuthnUsers',
+      'users',
+      'users: $list',
+      '[AuthnUserInput!]!',
+      ids(1001).map((userId) => ({ userId, password: 'p' })),
+    ],
+  ])(
+    '%s refuses more items than its schema maximum as BAD_USER_INPUT on %s',
+    async (field, arg, args, type, list) => {
+      const { body } = await stack.gql(
+        `mutation($list: ${type}) { ${field}(deploymentId: "${V5}", ${args}) { __typename ... on BadUserInputError { field } } }`,
+        { variables: { list }, token: stack.tokens.operator },
+      );
+      expect(body.data[field]).toEqual({ __typename: 'BadUserInputError', field: arg });
+      expect(stack.sim.requestLog.entries().filter((e) => e.method !== 'GET')).toEqual([]);
+    },
+  );
+});
