@@ -72,6 +72,8 @@ describe('JWT verifier', () => {
       role: 'operator',
       projects: new Set(['staging']),
       via: 'jwt',
+      // Live-data streams end when the token expires, so the caller carries its `exp` (in ms).
+      expiresAt: expect.any(Number),
     });
     const rs = await sign(claims({ role: 'admin', projects: '*' }), rsa.privateKey, {
       alg: 'RS256',
