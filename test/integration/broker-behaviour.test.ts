@@ -17,7 +17,8 @@ const VERSIONS = [
     label: 'v5',
     deploymentId: V5,
     version: 'V5',
-    onlyHere: ['retainedMessages', 'authnUsers', 'authzRules', 'actions', 'connectors'],
+    // v5 lists listeners too (GET /listeners); plugins and resources are v4's.
+    onlyHere: ['listeners', 'retainedMessages', 'authnUsers', 'authzRules', 'actions', 'connectors'],
   },
 ] as const;
 

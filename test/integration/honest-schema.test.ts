@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { buildSchema, type GraphQLObjectType } from 'graphql';
+import { buildSchema, GraphQLObjectType } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fetchSchema } from '../helpers/schema-calls.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
@@ -40,15 +40,27 @@ describe('broker lists that page forward only do not offer backward paging', () 
   it('no broker connection on Deployment takes last or before; the deployments list still does', async () => {
     const schema = await fetchSchema(stack);
     const fields = (schema.getType('Deployment') as GraphQLObjectType).getFields();
-    const connections = Object.values(fields).filter((f) => String(f.type).endsWith('Connection'));
-    expect(connections.map((f) => f.name)).toEqual(
-      expect.arrayContaining(['clients', 'subscriptions', 'rules', 'bans', 'retainedMessages']),
+    const onDeployment = Object.values(fields).filter((f) => String(f.type).endsWith('Connection'));
+    expect(onDeployment.map((f) => f.name)).toEqual(
+      expect.arrayContaining(['clients', 'subscriptions', 'rules', 'bans', 'retainedMessages', 'routes']),
     );
-    for (const field of connections) {
+    // Every broker connection anywhere in the schema (also a client's session queues), not only Deployment's.
+    const connections = Object.values(schema.getTypeMap())
+      .filter(
+        (type): type is GraphQLObjectType => type instanceof GraphQLObjectType && !type.name.startsWith('__'),
+      )
+      .filter((type) => type !== schema.getQueryType())
+      .flatMap((type) => Object.values(type.getFields()).map((field) => ({ type, field })))
+      .filter(({ field }) => String(field.type).endsWith('Connection'));
+    expect(connections.map(({ field }) => field.name)).toEqual(
+      expect.arrayContaining(['mqueueMessages', 'inflightMessages']),
+    );
+    for (const { type, field } of connections) {
       const args = field.args.map((a) => a.name);
-      expect(args, field.name).toEqual(expect.arrayContaining(['first', 'after']));
-      expect(args, field.name).not.toContain('last');
-      expect(args, field.name).not.toContain('before');
+      const name = `${type.name}.${field.name}`;
+      expect(args, name).toEqual(expect.arrayContaining(['first', 'after']));
+      expect(args, name).not.toContain('last');
+      expect(args, name).not.toContain('before');
     }
     const deployments = schema.getQueryType()?.getFields().deployments;
     expect(deployments?.args.map((a) => a.name)).toEqual(expect.arrayContaining(['last', 'before']));

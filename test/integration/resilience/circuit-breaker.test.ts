@@ -40,6 +40,8 @@ describe('circuit breaker per deployment broker', () => {
           breaker: { failures: FAILURES, openSeconds: OPEN_SECONDS },
         };
         config.cache.brokerTtlSeconds = 0.001;
+        // One caller drives thousands of queries on a quiet machine; the per-caller rate limit has its own tests.
+        config.security = { rateLimit: { requests: 0 } };
         config.deployments[REFUSING].apiUrl = `http://127.0.0.1:${deadPort}/api/v5`;
       },
     });

@@ -66,6 +66,7 @@ builder.objectFields(MqttClientRef, (t) => {
       {
         type: SessionMessageRef,
         nullable: true,
+        forwardOnly: true,
         authScopes: { operator: true },
         description,
         validate: queueArgs,

@@ -26,6 +26,7 @@ builder.objectFields(DeploymentRef, (t) => ({
     {
       type: TopicRouteRef,
       nullable: true,
+      forwardOnly: true,
       authScopes: { viewer: true },
       description:
         'The routing table (v4 `GET /routes`, v5 `GET /topics`), or the routes of one topic filter ' +
