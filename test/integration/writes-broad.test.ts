@@ -150,9 +150,13 @@ describe.each(ROWS)('$name ($field)', (row) => {
     });
   });
 
-  it.runIf(row.narrow !== null)('has a narrow twin that stays with the operator', async () => {
-    const answer = await call(row, row.narrow ?? '', stack.tokens.operator);
-    expect(answer.__typename, JSON.stringify(answer)).toMatch(/Success$/);
-    expect(auditLines().at(-1)).not.toHaveProperty('broad');
-  });
+  // Only the rows with a narrow twin declare this test (no skipped tests for the others).
+  const narrow = row.narrow;
+  if (narrow !== null) {
+    it('has a narrow twin that stays with the operator', async () => {
+      const answer = await call(row, narrow, stack.tokens.operator);
+      expect(answer.__typename, JSON.stringify(answer)).toMatch(/Success$/);
+      expect(auditLines().at(-1)).not.toHaveProperty('broad');
+    });
+  }
 });

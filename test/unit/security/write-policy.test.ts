@@ -100,12 +100,15 @@ describe.each(POLICY_TABLE)('%s', (operation, broadArgs, narrowArgs) => {
     });
   });
 
-  it.runIf(narrowArgs !== null)(`stays an operator's for ${JSON.stringify(narrowArgs)}`, () => {
-    expect(decideWrite(caller('operator'), operation, narrowArgs, null)).toEqual({
-      broad: null,
-      justification: null,
+  // Only the cases with a narrow twin declare this test (no skipped tests for the others).
+  if (narrowArgs !== null) {
+    it(`stays an operator's for ${JSON.stringify(narrowArgs)}`, () => {
+      expect(decideWrite(caller('operator'), operation, narrowArgs, null)).toEqual({
+        broad: null,
+        justification: null,
+      });
     });
-  });
+  }
 });
 
 it('has a row for every kind of broad write the policy knows', () => {
