@@ -3,7 +3,7 @@ import { buildSchema, GraphQLObjectType } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fetchSchema } from '../helpers/schema-calls.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
-import { closeOf, connectDevice, mutate, result, V4, V5 } from './broker-mutations/helpers.ts';
+import { closeOf, connectDevice, mutate, result, V4, V5 } from './broker/mutations/helpers.ts';
 
 /**
  * Regression tests for a schema that promised what it could not do (issue "Trust what is there", item 6):

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../helpers/stack.ts';
 import { startWebhook, type Webhook } from '../helpers/webhook.ts';
-import { V4, V5 } from './broker-mutations/helpers.ts';
+import { V4, V5 } from './broker/mutations/helpers.ts';
 
 /**
  * Secrets in data-integration configurations are write-only: a connector password, an auth header, an

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { apiRequest, waitFor } from '../helpers/sim-broker.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
 import { startWebhook, type Webhook } from '../helpers/webhook.ts';
-import { connectDevice, mutate, result, V4, V5, writesTo } from './broker-mutations/helpers.ts';
+import { connectDevice, mutate, result, V4, V5, writesTo } from './broker/mutations/helpers.ts';
 
 /**
  * v5 connectors and actions, v4 resources, the catalog and the schema registry through GraphQL: the exact

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../helpers/stack.ts';
-import { V4, V5 } from './broker-mutations/helpers.ts';
+import { V4, V5 } from './broker/mutations/helpers.ts';
 
 /**
  * Read paths are built with the same checked segment builder as writes: a value that would leave its route

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTopology, type TestTopology, TOPOLOGIES } from '../../helpers/redis-topologies.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
-import { mutate, V5 } from '../broker-mutations/helpers.ts';
+import { mutate, V5 } from '../broker/mutations/helpers.ts';
 
 /**
  * Every shared behaviour on each Redis topology (CONTRACT §8), with five in-process replicas on one Redis:

@@ -13,7 +13,7 @@ import { brokerMutation, operatorOnly } from './define.ts';
 
 /**
  * Rule-engine mutations (operator): create, update, delete, enable/disable and reset metrics (the SQL dry
- * run is in broker-mutations-rule-test.ts). Every change drops the deployment's cached rule reads.
+ * run is in rule-test.ts). Every change drops the deployment's cached rule reads.
  */
 
 const RuleInput = builder.inputType('RuleInput', {
