@@ -10,6 +10,7 @@ import { createGraphiQLRoutes } from './graphiql/handler.ts';
 import { LANDING_HEADERS, renderLandingPage } from './graphiql/landing.ts';
 import { type GraphiQLCustomization, gatewayGraphiQL } from './graphiql/options.ts';
 import { useOperationMetrics } from './observability.ts';
+import { visibleDeployments } from './platform/access.ts';
 import { buildSchema } from './schema/index.ts';
 import { createSecurityPlugins, securityOptions } from './security/index.ts';
 import type { Services } from './services.ts';
@@ -143,6 +144,7 @@ export function createApp({ services, authenticate, readiness, shedder, keyPrefi
         keyPrefix,
         logger: services.logger,
         callerOf: (request) => callers.get(request),
+        visibleDeployments: async (context) => (await visibleDeployments(context as GatewayContext)).length,
       }),
     ],
     // Over WebSocket there is no Request: the socket's connection_init established the caller instead.

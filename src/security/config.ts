@@ -23,7 +23,9 @@ const querySchema = z.object({
     .int()
     .min(1)
     .default(10_000)
-    .describe('estimated cost of one operation: each field 1, times the page size of connections'),
+    .describe(
+      'estimated cost of one operation: 1 per connection read and per object it may return (page size × items), scalars free',
+    ),
 });
 
 const rateLimitSchema = z.object({

@@ -24,6 +24,8 @@ export interface SecurityDeps {
   logger: Logger;
   /** The caller the auth plugin established for a request. */
   callerOf: (request: Request) => Caller | undefined;
+  /** How many deployments the caller of a request can see; bounds the cost of a `deployments` page without `first`. */
+  visibleDeployments?: (context: unknown) => Promise<number>;
 }
 
 /** The Yoga options the security section decides. */
@@ -47,6 +49,7 @@ export function createSecurityPlugins({
   keyPrefix,
   logger,
   callerOf,
+  visibleDeployments,
 }: SecurityDeps): Plugin[] {
   const { query } = config;
   return [
@@ -59,7 +62,7 @@ export function createSecurityPlugins({
     useAliasLimit({ maxAliases: query.maxAliases }),
     useDepthLimit({ maxDepth: query.maxDepth }),
     useIntrospectionSwitch({ introspection: config.introspection }),
-    useCostLimit({ maxCost: query.maxCost }),
+    useCostLimit({ maxCost: query.maxCost, visibleDeployments }),
     useWriteBudget({ maxWritesPerRequest: config.maxWritesPerRequest }),
   ];
 }

@@ -9,8 +9,10 @@ import {
 import { operationVariables, rawValue, selectOperation } from './operation-input.ts';
 
 /**
- * The estimated cost of the operation a request will run, from the `complexity` each field carries in its
- * extensions (set by the Pothos complexity plugin; see field-cost.ts). Pothos's own calculator is not used
+ * The estimated cost of the operation a request will run: what each field costs once and how many items it may
+ * return, from the `complexity` each field carries in its extensions (set by the Pothos complexity plugin; see
+ * field-cost.ts), plus 1 for every object item it may return. Scalars, and the wrappers a page is made of (edges,
+ * page info, freshness, the connection object), cost nothing of their own. Pothos's own calculator is not used
  * because it maps and validates arguments first, so one bad argument would hide the cost of every other
  * field; here arguments are read raw (operation-input.ts). Types are read through their methods
  * and printed names only, which works whichever of graphql's CJS/ESM builds made the schema.
@@ -23,6 +25,7 @@ type CostOption =
 
 interface TypeLike {
   name: string;
+  getTypes?: () => unknown;
   getFields?: () => Record<string, { type: unknown; extensions?: { complexity?: CostOption } }>;
 }
 
@@ -34,6 +37,9 @@ const namedOf = (type: unknown): TypeLike => {
   return current as unknown as TypeLike;
 };
 const isList = (type: unknown) => String(type).replace(/!$/, '').startsWith('[');
+const WRAPPER = /(Connection|Edge)$|^(PageInfo|Freshness)$/;
+/** 1 for each item of an object (or union) type that is not part of a page's wrapping; scalars and enums 0. */
+const itemCost = (type: TypeLike) => ((type.getFields || type.getTypes) && !WRAPPER.test(type.name) ? 1 : 0);
 
 export interface OperationCostInput {
   schema: GraphQLSchema;
@@ -61,9 +67,9 @@ export function operationCost(input: OperationCostInput): number | null {
     const name = node.name.value;
     const definition = name.startsWith('__') ? undefined : parent.getFields?.()[name];
     // Introspection and unknown fields: 1, and not descended (depth and token limits bound them).
-    if (!definition) return 1;
+    if (!definition) return name === '__typename' ? 0 : 1;
     const list = isList(definition.type);
-    let option: CostOption = definition.extensions?.complexity ?? 1;
+    let option: CostOption = definition.extensions?.complexity ?? {};
     if (typeof option === 'function') {
       const args = Object.fromEntries(
         (node.arguments ?? []).map((a) => [a.name.value, rawValue(a.value, variables)]),
@@ -71,14 +77,15 @@ export function operationCost(input: OperationCostInput): number | null {
       try {
         option = option(args, context, definition);
       } catch {
-        option = 1;
+        option = {};
       }
     }
-    const own = typeof option === 'number' ? option : (option.field ?? 1);
+    const own = typeof option === 'number' ? option : (option.field ?? 0);
     const fallback = list ? LIST_MULTIPLIER : 1;
     const multiplier = typeof option === 'object' ? (option.multiplier ?? fallback) : fallback;
-    const inner = node.selectionSet ? selectionCost(node.selectionSet, namedOf(definition.type)) : 0;
-    return own + Math.max(0, multiplier) * inner;
+    const type = namedOf(definition.type);
+    const inner = node.selectionSet ? selectionCost(node.selectionSet, type) : 0;
+    return own + Math.max(0, multiplier) * (itemCost(type) + inner);
   }
 
   function spreadCost(name: string, parent: TypeLike): number {

@@ -7,7 +7,8 @@ import { waitForDemoDevices } from '../helpers/demo-devices.ts';
 /**
  * Every ```graphql example of the README, and every tab the demo's GraphiQL opens with, run as written
  * against a fresh demo as its admin: no error, no error member of a result union, and every connection in
- * the answer has something in it (the demo is meant to show data, not empty lists).
+ * the answer has something in it (the demo is meant to show data, not empty lists), and its reported cost is
+ * within the default limit.
  */
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -37,13 +38,23 @@ async function run(demo: Demo, query: string) {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${demo.tokens.admin}` },
     body: JSON.stringify({ query }),
   });
-  return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: unknown[] } };
+  return {
+    status: response.status,
+    body: (await response.json()) as {
+      data?: unknown;
+      errors?: unknown[];
+      extensions?: { cost?: { requested: number; limit: number } };
+    },
+  };
 }
 
 async function expectRunsAsWritten(demo: Demo, query: string) {
   const { status, body } = await run(demo, query);
   expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
   expect(status).toBe(200);
+  // Within the default cost limit, and told so.
+  expect(body.extensions?.cost?.limit).toBe(10_000);
+  expect(body.extensions!.cost!.requested).toBeLessThanOrEqual(10_000);
   const found = { typenames: [] as string[], edgeCounts: [] as Array<[string, number]> };
   walk(body.data, found);
   expect(found.typenames.filter((name) => name.endsWith('Error'))).toEqual([]);
