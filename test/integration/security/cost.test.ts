@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from '../helpers/stack.ts';
+import { type Stack, startStack } from '../../helpers/stack.ts';
 
 /**
  * The cost limit over HTTP: every executed response reports `extensions.cost { requested, limit }`, a huge
