@@ -12,6 +12,7 @@ import { fieldCost } from '../security/field-cost.ts';
 import ScopeFirstPlugin from '../security/scope-first-plugin.ts';
 import BrokerAuditPlugin from './audit-plugin.ts';
 import ForwardOnlyPlugin from './forward-only-plugin.ts';
+import { decodeGlobalID, encodeGlobalID } from './global-id.ts';
 
 /** The one schema builder. It defines no types: each domain file under schema/ adds its own. */
 export const builder = new SchemaBuilder<{
@@ -66,6 +67,8 @@ export const builder = new SchemaBuilder<{
     },
   },
   relay: {
+    encodeGlobalID,
+    decodeGlobalID,
     clientMutationId: 'omit',
     cursorType: 'String',
     nodeQueryOptions: { nullable: true },

@@ -18,6 +18,13 @@ const querySchema = z.object({
   maxRootFields: z.number().int().min(1).default(20).describe('top-level fields in one operation'),
   maxDirectives: z.number().int().min(0).default(20).describe('directives in one document'),
   maxTokens: z.number().int().min(100).default(5_000).describe('lexical tokens in one document'),
+  maxNesting: z
+    .number()
+    .int()
+    .min(16)
+    .max(256)
+    .default(64)
+    .describe('levels of {/[ in a document and of arrays/objects in its variables and extensions'),
   maxCost: z
     .number()
     .int()

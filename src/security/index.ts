@@ -11,6 +11,8 @@ import { useCsrfPrevention } from './use-csrf-prevention.ts';
 import { useDepthLimit } from './use-depth-limit.ts';
 import { useDirectiveLimit } from './use-directive-limit.ts';
 import { useIntrospectionSwitch } from './use-introspection-switch.ts';
+import { useNestingLimit } from './use-nesting-limit.ts';
+import { useParamsSyntax } from './use-params-syntax.ts';
 import { useRateLimit } from './use-rate-limit.ts';
 import { useRootFieldLimit } from './use-root-field-limit.ts';
 import { useTokenLimit } from './use-token-limit.ts';
@@ -56,6 +58,8 @@ export function createSecurityPlugins({
     useCsrfPrevention({ requestHeaders: config.csrf.requestHeaders }),
     useRateLimit({ ...config.rateLimit, store, keyPrefix, callerOf, logger }),
     useBodyLimit({ maxBodyBytes: config.maxBodyBytes }),
+    useParamsSyntax(),
+    useNestingLimit({ maxNesting: query.maxNesting }),
     useTokenLimit({ maxTokens: query.maxTokens }),
     useDirectiveLimit({ maxDirectives: query.maxDirectives }),
     useRootFieldLimit({ maxRootFields: query.maxRootFields }),

@@ -7,6 +7,7 @@ export type LimitName =
   | 'maxRootFields'
   | 'maxDirectives'
   | 'maxTokens'
+  | 'maxNesting'
   | 'maxCost'
   | 'maxBodyBytes'
   | 'maxWritesPerRequest';
@@ -17,6 +18,7 @@ const LABELS: Record<LimitName, string> = {
   maxRootFields: 'Number of root fields',
   maxDirectives: 'Number of directives',
   maxTokens: 'Number of tokens',
+  maxNesting: 'Nesting of brackets and values',
   maxCost: 'Query cost',
   maxBodyBytes: 'Request body size',
   maxWritesPerRequest: 'Number of upstream writes',
