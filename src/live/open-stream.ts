@@ -10,6 +10,8 @@ import { createLiveStream, type LiveStream } from './stream.ts';
  * released by the stream's single close, however it ends.
  */
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface StreamRequest {
   field: string;
   maxItems?: number;
@@ -38,7 +40,15 @@ export async function openStream<T>(
       release();
     },
   });
-  const after = (ms: number, action: () => void) => timers.push(setTimeout(action, Math.max(0, ms)));
+  // setTimeout fires at once beyond 2^31-1 ms (24.8 days, a long-lived token's expiry): longer waits are chained.
+  const after = (ms: number, action: () => void) => {
+    const at = Date.now() + ms;
+    const arm = () => {
+      const left = at - Date.now();
+      timers.push(setTimeout(left > MAX_TIMER_MS ? arm : action, Math.min(Math.max(0, left), MAX_TIMER_MS)));
+    };
+    arm();
+  };
   if (request.durationSeconds !== undefined) after(request.durationSeconds * 1000, () => stream.end());
   const { expiresAt } = context.caller;
   if (expiresAt !== undefined) {

@@ -119,3 +119,30 @@ export function wsSubscribe(
   });
   return { results, done, waitFor: waiter(results, done), close: () => stop() };
 }
+
+/** What a live test reads from the simulator: the gateway's own MQTT client on a deployment's broker. */
+export interface LiveDeployment {
+  apiUrl: string;
+  appId: string;
+  appSecret: string;
+  gatewayMqttUser: { username: string } | null;
+  mqttConnections(username?: string): number;
+}
+
+/** The topic filters the gateway's MQTT client holds on the broker, read from the broker's management API. */
+export async function gatewayFilters(deployment: LiveDeployment): Promise<string[]> {
+  const response = await request(`${deployment.apiUrl}/subscriptions?limit=1000`, {
+    headers: {
+      authorization: `Basic ${Buffer.from(`${deployment.appId}:${deployment.appSecret}`).toString('base64')}`,
+    },
+  });
+  const body = (await response.body.json()) as { data: Array<{ clientid: string; topic: string }> };
+  return body.data
+    .filter((s) => s.clientid.startsWith('emqx-cloud-gateway-'))
+    .map((s) => s.topic)
+    .sort();
+}
+
+/** The gateway's MQTT connections to the deployment's broker (its own MQTT user). */
+export const gatewayConnections = (deployment: LiveDeployment) =>
+  deployment.mqttConnections(deployment.gatewayMqttUser!.username);

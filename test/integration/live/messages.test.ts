@@ -1,8 +1,8 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LiveSubscription, sseSubscribe } from '../helpers/live.ts';
-import { apiRequest, waitFor } from '../helpers/sim-broker.ts';
-import { type Stack, startStack } from '../helpers/stack.ts';
+import { type LiveSubscription, sseSubscribe } from '../../helpers/live.ts';
+import { apiRequest, waitFor } from '../../helpers/sim-broker.ts';
+import { type Stack, startStack } from '../../helpers/stack.ts';
 
 /**
  * mqttMessages over SSE against the simulator's real MQTT brokers: what arrives, in which order and
