@@ -29,12 +29,14 @@ export async function openStream<T>(
   const release = live.admit(context.caller, request.field);
   const timers: NodeJS.Timeout[] = [];
   let detach = () => {};
+  let closed = false;
   const stream = createLiveStream<T>({
     capacity: config.limits.streamBufferSize,
     ...(request.maxItems === undefined ? {} : { maxItems: request.maxItems }),
     ...(context.signal ? { signal: context.signal } : {}),
     onDrop: () => metrics.liveMessages.inc({ outcome: 'dropped' }),
     onClose: () => {
+      closed = true;
       for (const timer of timers) clearTimeout(timer);
       detach();
       release();
@@ -62,6 +64,8 @@ export async function openStream<T>(
     stream.close();
     throw error;
   }
+  // The caller may have gone while the feed was being set up: its close ran before there was anything to detach.
+  if (closed) detach();
   return stream;
 }
 
