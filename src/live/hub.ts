@@ -1,6 +1,6 @@
 import type { Caller } from '../auth/caller.ts';
 import type { GatewayConfig } from '../config.ts';
-import { ExpectedError } from '../errors.ts';
+import { ExpectedError, UpstreamUnavailableError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { DeploymentCatalog } from '../platform/catalog.ts';
@@ -16,12 +16,13 @@ export interface LiveHub {
   link(deploymentId: string): MqttLink | null;
   /**
    * Counts a new stream for the caller, or refuses it (RATE_LIMITED naming the limit) when the caller or the
-   * replica is at its limit. The returned function releases the slot; calling it twice is harmless.
+   * replica is at its limit, UPSTREAM_UNAVAILABLE once the replica is shutting down. `end` is told at shutdown.
+   * The returned function releases the slot; calling it twice is harmless.
    */
-  admit(caller: Caller, field: string): () => void;
+  admit(caller: Caller, field: string, end: (error: ExpectedError) => void): () => void;
   /** Deployment status changes seen by this replica's catalog. */
   readonly statuses: StatusWatch;
-  /** Closes every MQTT link (shutdown). */
+  /** Ends every open stream with an error event and closes every MQTT link (shutdown). */
   close(): Promise<void>;
 }
 
@@ -45,7 +46,11 @@ function limitError(limit: 'maxStreamsPerCaller' | 'maxStreams', value: number) 
 export function createLiveHub({ config, logger, metrics, catalog }: LiveHubOptions): LiveHub {
   const links = new Map<string, MqttLink>();
   const perCaller = new Map<string, number>();
+  const enders = new Set<(error: ExpectedError) => void>();
   let total = 0;
+  let closing = false;
+  const shuttingDown = () =>
+    new UpstreamUnavailableError('The gateway is shutting down; reconnect to another replica');
   const statuses = createStatusWatch({
     catalog,
     intervalMs: config.cache.deploymentsTtlSeconds * 1000,
@@ -74,7 +79,8 @@ export function createLiveHub({ config, logger, metrics, catalog }: LiveHubOptio
       return link;
     },
 
-    admit(caller, field) {
+    admit(caller, field, end) {
+      if (closing) throw shuttingDown();
       const key = callerKey(caller);
       const held = perCaller.get(key) ?? 0;
       if (held >= config.limits.maxStreamsPerCaller)
@@ -83,10 +89,14 @@ export function createLiveHub({ config, logger, metrics, catalog }: LiveHubOptio
       perCaller.set(key, held + 1);
       total++;
       metrics.liveStreams.inc({ field });
+      // Each admitted stream has its own entry, even when two pass the same function.
+      const ender = (error: ExpectedError) => end(error);
+      enders.add(ender);
       let released = false;
       return () => {
         if (released) return;
         released = true;
+        enders.delete(ender);
         total--;
         const left = (perCaller.get(key) ?? 1) - 1;
         if (left === 0) perCaller.delete(key);
@@ -96,6 +106,10 @@ export function createLiveHub({ config, logger, metrics, catalog }: LiveHubOptio
     },
 
     async close() {
+      closing = true;
+      // Streams not fed by MQTT (deploymentStatusChanges) would otherwise hold their connections for the drain.
+      const error = shuttingDown();
+      for (const end of [...enders]) end(error);
       statuses.close();
       await Promise.all([...links.values()].map((link) => link.close()));
       links.clear();

@@ -26,7 +26,7 @@ export async function openStream<T>(
 ): Promise<LiveStream<T>> {
   assertCallerPresent(context);
   const { live, metrics, config } = context.services;
-  const release = live.admit(context.caller, request.field);
+  const release = live.admit(context.caller, request.field, (error) => stream.fail(error));
   const timers: NodeJS.Timeout[] = [];
   let detach = () => {};
   let closed = false;
