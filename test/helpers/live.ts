@@ -38,7 +38,8 @@ export async function sseSubscribe(
   token: string,
   query: string,
   variables: Record<string, unknown> = {},
-): Promise<LiveSubscription & { status: number }> {
+  options: { paused?: boolean } = {},
+): Promise<LiveSubscription & { status: number; resume(): void }> {
   const controller = new AbortController();
   const response = await request(`${url}/graphql`, {
     method: 'POST',
@@ -51,9 +52,13 @@ export async function sseSubscribe(
     signal: controller.signal,
   });
   const results: LiveSubscription['results'] = [];
+  // A paused stream is not read at all (a slow consumer): the body waits in the socket until resume().
+  let resume = () => {};
+  const resumed = options.paused ? new Promise<void>((resolve) => (resume = resolve)) : Promise.resolve();
   const done = (async () => {
     let buffer = '';
     try {
+      await resumed;
       for await (const chunk of response.body) {
         buffer += chunk.toString();
         let end = buffer.indexOf('\n\n');
@@ -81,6 +86,7 @@ export async function sseSubscribe(
     done,
     waitFor: waiter(results, done),
     close: () => controller.abort(),
+    resume: () => resume(),
   };
 }
 
