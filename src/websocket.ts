@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
-import type { ExecutionArgs } from 'graphql';
+import type { DocumentNode, ExecutionArgs, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { createApp } from './app.ts';
 import type { Authenticator } from './auth/authenticate.ts';
 import type { Caller } from './auth/caller.ts';
@@ -45,6 +45,38 @@ function sameOriginOrAllowed(
   }
 }
 
+/**
+ * A refused document as the caller sees it over HTTP: a code (BAD_USER_INPUT unless it has one), no HTTP hints.
+ * Built with the error's own class: graphql-ws accepts only its own copy of graphql's GraphQLError.
+ */
+function asInputError(error: GraphQLError): GraphQLError {
+  const { http: _http, ...extensions } = error.extensions as Record<string, unknown>;
+  const Class = error.constructor as typeof GraphQLError;
+  return new Class(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    extensions: { ...extensions, code: extensions.code ?? 'BAD_USER_INPUT' },
+  });
+}
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The socket outlives the token it was opened with: it is closed with 4401 when the token expires (its streams
+ * end then too), so no operation runs on an expired token. The client reconnects with a fresh one.
+ */
+function closeAtExpiry(socket: WebSocket, expiresAt: number) {
+  let timer: NodeJS.Timeout;
+  const arm = () => {
+    const left = expiresAt - Date.now();
+    if (left <= 0) return socket.close(4401, 'The token has expired');
+    timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+  };
+  arm();
+  socket.once('close', () => clearTimeout(timer));
+}
+
 export function attachWebSocket({ server, yoga, authenticate, allowedOrigins, logger }: WebSocketOptions) {
   const wss = new WebSocketServer({
     server,
@@ -58,20 +90,30 @@ export function attachWebSocket({ server, yoga, authenticate, allowedOrigins, lo
         const caller = await authenticate(tokenOf(ctx.connectionParams));
         if (!caller) return false;
         ctx.extra.caller = caller;
+        if (caller.expiresAt !== undefined) closeAtExpiry(ctx.extra.socket, caller.expiresAt);
         return true;
       },
       onSubscribe: async (ctx, _id, payload) => {
         const enveloped = yoga.getEnveloped({ caller: ctx.extra.caller, params: payload } as never);
+        let document: DocumentNode;
+        try {
+          document = enveloped.parse(payload.query);
+        } catch (error) {
+          // A syntax error is the operation's own error, not the socket's (graphql-ws would close it with 4500).
+          if (error instanceof Error && error.name === 'GraphQLError')
+            return [asInputError(error as GraphQLError)];
+          throw error;
+        }
         const args = {
           schema: enveloped.schema,
           operationName: payload.operationName,
-          document: enveloped.parse(payload.query),
+          document,
           variableValues: payload.variables,
           contextValue: await enveloped.contextFactory(),
           rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
         };
         const errors = enveloped.validate(args.schema, args.document);
-        return errors.length > 0 ? errors : (args as ExecutionArgs);
+        return errors.length > 0 ? errors.map(asInputError) : (args as ExecutionArgs);
       },
       execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => never }).execute(args),
       subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => never }).subscribe(args),
