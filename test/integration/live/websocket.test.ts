@@ -92,7 +92,7 @@ describe('GraphQL over WebSocket', () => {
     expect(sub.results.map((r) => r.errors?.[0]?.extensions?.code)).toEqual(['FORBIDDEN']);
     const query = wsSubscribe(client, TOTAL);
     await query.done;
-    expect(query.results).toEqual([{ data: { deployments: { totalCount: 5 } } }]);
+    expect(query.results.map((r) => r.data)).toEqual([{ deployments: { totalCount: 5 } }]);
     expect(closed).toEqual([]);
   });
 
@@ -124,9 +124,11 @@ describe('GraphQL over WebSocket', () => {
     const { client, closed } = connect(await jwt(expiresAt));
     const before = wsSubscribe(client, TOTAL);
     await before.done;
-    expect(before.results).toEqual([{ data: { deployments: { totalCount: 5 } } }]);
+    expect(before.results.map((r) => r.data)).toEqual([{ deployments: { totalCount: 5 } }]);
     const stream = wsSubscribe(client, MESSAGES, { id: V5, filter: 'ws/expiring' });
+    // The stream ends at expiry (UNAUTHENTICATED, or the socket's close, whichever comes first); so does the socket.
     await stream.done;
+    await waitFor(() => closed.length > 0);
     expect(Date.now()).toBeGreaterThanOrEqual(expiresAt);
     expect(closed).toEqual([4401]);
     expect(stream.results.flatMap((r) => r.data ?? [])).toEqual([]);
