@@ -29,9 +29,22 @@ export function demoTokens(env: NodeJS.ProcessEnv): DemoTokens {
  */
 export const DEMO_CACHE = { deploymentsTtlSeconds: 90, brokerTtlSeconds: 2 } as const;
 
-export function demoConfigDocument(sim: Simulator, tokens: DemoTokens) {
+/**
+ * Each deployment's broker API and, for live data (GraphQL subscriptions), its MQTT address with the user the
+ * simulator lets subscribe to `$SYS/#`. `mqttUrls` holds the addresses of deployments that are not running yet.
+ */
+export function demoConfigDocument(
+  sim: Simulator,
+  tokens: DemoTokens,
+  mqttUrls: Record<string, string> = {},
+) {
   const deployments = Object.fromEntries(
-    sim.deployments().map((d) => [d.id, { apiUrl: d.apiUrl, apiKey: d.appId, apiSecret: d.appSecret }]),
+    sim.deployments().map((d) => {
+      const url = d.mqttUrl() ?? mqttUrls[d.id];
+      const user = d.gatewayMqttUser;
+      const mqtt = url && user ? { mqtt: { url, username: user.username, password: user.password } } : {};
+      return [d.id, { apiUrl: d.apiUrl, apiKey: d.appId, apiSecret: d.appSecret, ...mqtt }];
+    }),
   );
   return {
     platform: { apiUrl: sim.platform.url, apiKey: sim.platform.apiKey, apiSecret: sim.platform.apiSecret },

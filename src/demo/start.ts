@@ -40,6 +40,23 @@ export interface Demo {
 
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
 
+/**
+ * A stopped deployment's broker gets its MQTT port when it first starts (and keeps it after). The gateway's
+ * configuration is fixed at start, so each stopped broker is started once, before anything can see it, to learn
+ * its address: live data then works on it as soon as someone starts it in GraphiQL.
+ */
+async function stoppedBrokerAddresses(sim: Simulator): Promise<Record<string, string>> {
+  const urls: Record<string, string> = {};
+  for (const deployment of sim.deployments()) {
+    if (deployment.mqttUrl() !== null) continue;
+    await sim.setStatus(deployment.id, 'running');
+    const url = sim.deployment(deployment.id)?.mqttUrl();
+    await sim.setStatus(deployment.id, deployment.status);
+    if (url) urls[deployment.id] = url;
+  }
+  return urls;
+}
+
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 4000;
@@ -48,6 +65,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     host: '127.0.0.1',
     platformPort: options.simPort ?? 0,
   });
+  const mqttUrls = await stoppedBrokerAddresses(sim).catch(async (error: unknown) => {
+    await sim.close();
+    throw error;
+  });
   const devices = startDemoDevices(() => sim.deployments(), options.devices);
   const tokens = demoTokens(options.env ?? {});
   const stopSimulator = async () => {
@@ -55,7 +76,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     await sim.close();
   };
   try {
-    const config = parseConfig(demoConfigDocument(sim, tokens), {
+    const config = parseConfig(demoConfigDocument(sim, tokens, mqttUrls), {
       GATEWAY_CONFIG_FILE: '(demo)',
       HOST: host,
       PORT: String(port),

@@ -12,7 +12,11 @@ import { waitForDemoDevices } from '../helpers/demo-devices.ts';
  */
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-const README_EXAMPLES = [...README.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]!);
+/** Subscriptions stream over SSE: test/integration/live/demo.test.ts runs those. */
+const isSubscription = (query: string) => /^subscription\b/m.test(query.replace(/^\s*#.*$/gm, '').trim());
+const README_EXAMPLES = [...README.matchAll(/```graphql\n([\s\S]*?)```/g)]
+  .map((match) => match[1]!)
+  .filter((query) => !isSubscription(query));
 
 /** Every `__typename` and every connection's edge count in an answer. */
 function walk(
