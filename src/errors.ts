@@ -80,12 +80,18 @@ export class UpstreamUnavailableError extends ExpectedError {
 
 export class UpstreamError extends ExpectedError {
   readonly upstreamCode: string;
-  constructor(message: string, upstreamCode: string | number, status?: number) {
+  /**
+   * EMQX's free-text message, for adapters that must read it (v4 says "Rule x Not Found" only in words). Never
+   * shown to callers (CONTRACT.md §4) and not enumerable, so no error serialiser copies it into a log line.
+   */
+  declare readonly upstreamMessage: string | undefined;
+  constructor(message: string, upstreamCode: string | number, status?: number, upstreamMessage?: string) {
     super('UPSTREAM_ERROR', message, {
       upstreamCode: String(upstreamCode),
       ...(status ? { upstreamStatus: status } : {}),
     });
     this.upstreamCode = String(upstreamCode);
+    Object.defineProperty(this, 'upstreamMessage', { value: upstreamMessage, enumerable: false });
   }
 }
 
@@ -114,10 +120,11 @@ export class NotSupportedError extends ExpectedError {
 }
 
 export class OutcomeUnknownError extends ExpectedError {
-  constructor(operation: string) {
+  /** `answer`: what came back, when something did but could not be read (default: nothing in time). */
+  constructor(operation: string, answer = 'no answer came back in time') {
     super(
       'OUTCOME_UNKNOWN',
-      `${operation} was sent but no answer came back in time; it was not retried, check the result before trying again`,
+      `${operation} was sent but ${answer}; it was not retried, check the result before trying again`,
     );
   }
 }

@@ -109,7 +109,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   });
   const catalog = createDeploymentCatalog({ platform, cache, config, logger, metrics });
   const lifecycle = createLifecycle({ platform, catalog, quotas });
-  const brokers = createBrokerRegistry({ config, http, cache, scrub, metrics, breakers });
+  const brokers = createBrokerRegistry({ config, http, cache, scrub, logger, metrics, breakers });
   const live = createLiveHub({ config, logger, metrics, catalog });
   const idempotency = createIdempotency({
     store: shared,

@@ -1,10 +1,18 @@
 import type { z } from 'zod';
 import type { BrokerConfig } from '../config.ts';
-import { BadUserInputError, RateLimitedError, UpstreamError, UpstreamUnavailableError } from '../errors.ts';
+import {
+  BadUserInputError,
+  OutcomeUnknownError,
+  RateLimitedError,
+  UpstreamError,
+  UpstreamUnavailableError,
+} from '../errors.ts';
 import { type HttpClient, retryAfterMs, type UpstreamReply } from '../http/client.ts';
+import type { Logger } from '../logger.ts';
 import { pathValueProblem } from '../validation/identifiers.ts';
 import { buildPath } from '../validation/path.ts';
 import type { BrokerVersion } from './model.ts';
+import { maskSecretsInText } from './secrets.ts';
 
 /**
  * The life of one broker API call, written once for both versions (docs/emqx-api.md §1, §3, §4):
@@ -134,39 +142,96 @@ export interface BrokerCallOptions {
   http: HttpClient;
   /** Removes configured secrets from text an upstream error body might echo back. */
   scrub: (text: string) => string;
+  /** Where EMQX's free-text error messages go (scrubbed); callers only ever see its code and status. */
+  logger: Logger;
 }
 
 const field = (body: unknown, key: string): unknown =>
   body && typeof body === 'object' ? (body as Record<string, unknown>)[key] : undefined;
 
-/** Scrubs before cutting: a secret straddling the cut would otherwise survive in part. */
-function describe(options: BrokerCallOptions, status: number, code: unknown, message: unknown): string {
-  const text = typeof message === 'string' ? options.scrub(message).slice(0, 300) : '';
-  return options.scrub(
-    `EMQX (${options.deploymentId}) answered ${status}${code !== undefined ? ` ${String(code)}` : ''}${text ? `: ${text}` : ''}`,
+/**
+ * The caller's view of an EMQX error: its status and `code`, never its free-text message, which can name
+ * internal hosts and paths (CONTRACT.md §4). The message goes to the log, scrubbed and cut (scrubbing first: a
+ * secret straddling the cut would otherwise survive in part).
+ */
+function describe(
+  options: BrokerCallOptions,
+  request: BrokerRequest,
+  status: number,
+  code: unknown,
+  message: unknown,
+): string {
+  const text =
+    typeof message === 'string'
+      ? maskSecretsInText(options.scrub(message), request.body).slice(0, 300)
+      : undefined;
+  options.logger[status >= 500 ? 'warn' : 'info'](
+    {
+      deploymentId: options.deploymentId,
+      route: request.path.route,
+      status,
+      upstreamCode: code,
+      upstreamMessage: text,
+    },
+    'EMQX answered with an error',
   );
+  return `EMQX (${options.deploymentId}) answered ${status}${code !== undefined ? ` ${String(code)}` : ''}`;
 }
 
+/** v4 failures that carry only a message use it as their code when it is an Erlang atom (`already_started`). */
+const atomOf = (message: unknown) =>
+  typeof message === 'string' && /^[a-z][a-z0-9_]{0,63}$/.test(message) ? message : undefined;
+
 /** What an HTTP status means, the same for both versions once v4's in-body codes are handled. */
-function statusError(options: BrokerCallOptions, reply: UpstreamReply): Error {
+function statusError(options: BrokerCallOptions, request: BrokerRequest, reply: UpstreamReply): Error {
   const { status, body } = reply;
   const code = field(body, 'code') ?? field(body, 'reason_code');
+  const message = typeof body === 'string' ? body : field(body, 'message');
   if (status === 429)
     return new RateLimitedError(
-      describe(options, status, code, 'rate limited'),
+      describe(options, request, status, code, message),
       (retryAfterMs(reply) ?? 1000) / 1000,
     );
   if (status >= 500)
-    return new UpstreamUnavailableError(describe(options, status, code, field(body, 'message')), 'status');
+    return new UpstreamUnavailableError(describe(options, request, status, code, message), 'status');
   const fallback = status === 401 ? 'UNAUTHORIZED' : String(status);
-  const message = typeof body === 'string' ? body : field(body, 'message');
-  return new UpstreamError(describe(options, status, code, message), String(code ?? fallback), status);
+  return new UpstreamError(
+    describe(options, request, status, code, message),
+    String(code ?? fallback),
+    status,
+    typeof message === 'string' ? message : undefined,
+  );
+}
+
+/**
+ * A 2xx whose body is not JSON (cut off, or a proxy's HTML page): the broker API answers JSON or nothing. For a
+ * read the broker is as good as unavailable; a write may well have been applied, so its outcome is unknown.
+ */
+function unreadable(options: BrokerCallOptions, request: BrokerRequest, reply: UpstreamReply): Error {
+  options.logger.warn(
+    {
+      deploymentId: options.deploymentId,
+      route: request.path.route,
+      method: request.method,
+      status: reply.status,
+      bodyLength: String(reply.body).length,
+    },
+    'EMQX answered with a body that is not JSON',
+  );
+  return request.method === 'GET'
+    ? new UpstreamUnavailableError(
+        `EMQX (${options.deploymentId}) answered ${reply.status} with a body that is not JSON`,
+      )
+    : new OutcomeUnknownError(
+        `${request.method} ${request.path.route}`,
+        `its answer (${reply.status}) was not JSON`,
+      );
 }
 
 function v4Reply(options: BrokerCallOptions, request: BrokerRequest, reply: UpstreamReply): BrokerReply {
   if (reply.status !== 200) {
     if (request.accept?.includes(reply.status)) return { status: reply.status, body: reply.body };
-    throw statusError(options, reply);
+    throw statusError(options, request, reply);
   }
   const code = field(reply.body, 'code');
   if (code === 0) return { status: 200, body: reply.body };
@@ -177,13 +242,18 @@ function v4Reply(options: BrokerCallOptions, request: BrokerRequest, reply: Upst
       { code: 'custom', path: ['code'], message: 'v4 body without code', input: undefined },
     ]);
   }
-  throw new UpstreamError(describe(options, 200, code, message), String(code ?? message), 200);
+  throw new UpstreamError(
+    describe(options, request, 200, code, message),
+    String(code ?? atomOf(message) ?? 'ERROR'),
+    200,
+    typeof message === 'string' ? message : undefined,
+  );
 }
 
 function v5Reply(options: BrokerCallOptions, request: BrokerRequest, reply: UpstreamReply): BrokerReply {
   if (reply.status >= 200 && reply.status < 300) return { status: reply.status, body: reply.body };
   if (request.accept?.includes(reply.status)) return { status: reply.status, body: reply.body };
-  throw statusError(options, reply);
+  throw statusError(options, request, reply);
 }
 
 /** One deployment's broker API: the only function that sends a request to it. */
@@ -203,6 +273,8 @@ export function createBrokerCall(options: BrokerCallOptions): BrokerCall {
       ...(request.requestId ? { requestId: request.requestId } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
     });
+    if (reply.status >= 200 && reply.status < 300 && typeof reply.body === 'string')
+      throw unreadable(options, request, reply);
     return options.version === 'v4' ? v4Reply(options, request, reply) : v5Reply(options, request, reply);
   };
 }

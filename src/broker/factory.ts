@@ -1,5 +1,6 @@
 import type { BrokerConfig } from '../config.ts';
 import type { HttpClient } from '../http/client.ts';
+import type { Logger } from '../logger.ts';
 import type { BrokerApi, BrokerTransport } from './api.ts';
 import { brokerVersionOf } from './api.ts';
 import { type BrokerCall, createBrokerCall } from './call.ts';
@@ -20,6 +21,7 @@ export interface BrokerApiOptions {
   config: BrokerConfig;
   http: HttpClient;
   scrub: (text: string) => string;
+  logger: Logger;
   /** `clientid` of v4 publishes (`upstream.publishClientId`). @default "emqx-cloud-gateway" */
   publishClientId?: string;
   /** Wraps the raw call (caching, concurrency cap). @default directTransport */

@@ -1,5 +1,6 @@
 import type { BrokerConfig, GatewayConfig } from '../config.ts';
 import type { HttpClient } from '../http/client.ts';
+import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Breakers } from '../resilience/breakers.ts';
 import type { ReadThroughCache } from '../store/read-through.ts';
@@ -28,6 +29,7 @@ export interface BrokerRegistryOptions {
   http: HttpClient;
   cache: ReadThroughCache;
   scrub: (text: string) => string;
+  logger: Logger;
   breakers: Breakers;
   metrics?: Metrics;
 }
@@ -52,6 +54,7 @@ export function createBrokerRegistry(options: BrokerRegistryOptions): BrokerRegi
       config: broker,
       http: options.http,
       scrub: options.scrub,
+      logger: options.logger,
       publishClientId: config.upstream.publishClientId,
       transport: (call) => {
         const transport = createBrokerTransport({

@@ -24,3 +24,32 @@ export function redactSecrets(value: unknown): unknown {
     ]),
   );
 }
+
+/** A credential word in free text and the value after it: `password hunter2`, `token: x`, `Authorization: Bearer x`. */
+const SECRET_IN_TEXT =
+  /\b(pass(?:word|wd|phrase|code)?|pwd|secret|token|authori[sz]ation|api[-_]?key|access[-_]?key|private[-_]?key|credentials?|cookie)(["']?\s*(?:[:=]|\bis\b)?\s*["']?)(?:(?:bearer|basic)\s+)?[^\s"',;}\]]+/gi;
+
+/** Every secret value (by key, at any depth) of what was sent, to be masked where an answer echoes it. */
+function sentSecrets(value: unknown, found: string[] = []): string[] {
+  if (Array.isArray(value)) for (const item of value) sentSecrets(item, found);
+  else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      if (isSecretKey(key) && typeof item === 'string' && item.length >= 4) found.push(item);
+      else sentSecrets(item, found);
+    }
+  }
+  return found;
+}
+
+/**
+ * Free text from an upstream error, made fit for a log line: the secret values the request carried, and any
+ * value a credential word introduces, become `******` (EMQX echoes connector configurations in its messages).
+ */
+export function maskSecretsInText(text: string, sent: unknown): string {
+  let masked = text;
+  for (const secret of sentSecrets(sent)) masked = masked.replaceAll(secret, REDACTED);
+  return masked.replace(
+    SECRET_IN_TEXT,
+    (_match, word: string, separator: string) => `${word}${separator}${REDACTED}`,
+  );
+}

@@ -3,6 +3,7 @@ import type { PlatformConfig, QuotaEndpoint } from '../config.ts';
 import {
   BadUserInputError,
   NotFoundError,
+  OutcomeUnknownError,
   RateLimitedError,
   UpstreamError,
   UpstreamUnavailableError,
@@ -98,10 +99,28 @@ export function createPlatformApi({ config, http, quotas, logger, breaker }: Pla
     );
   }
 
-  function parse<T>(endpoint: string, schema: z.ZodType<T>, body: unknown): T {
-    const result = schema.safeParse(body);
-    if (result.success) return result.data;
-    logger.error({ endpoint, issues: result.error.issues }, 'platform API answered outside its contract');
+  /**
+   * Reads a 2xx body. One that is not JSON (cut off, a proxy's page) makes a read UPSTREAM_UNAVAILABLE; for a
+   * write, any unreadable answer is OUTCOME_UNKNOWN, since the platform accepted it and may well have acted.
+   */
+  function parse<T>(
+    endpoint: string,
+    schema: z.ZodType<T>,
+    body: unknown,
+    kind: 'read' | 'write' = 'read',
+  ): T {
+    const result = typeof body === 'string' ? null : schema.safeParse(body);
+    if (result?.success) return result.data;
+    if (result)
+      logger.error({ endpoint, issues: result.error.issues }, 'platform API answered outside its contract');
+    else
+      logger.warn(
+        { endpoint, bodyLength: String(body).length },
+        'platform API answered with a body that is not JSON',
+      );
+    if (kind === 'write') throw new OutcomeUnknownError(endpoint, 'its answer could not be read');
+    if (!result)
+      throw new UpstreamUnavailableError('EMQX Cloud answered with a body that is not JSON', 'status');
     throw new UpstreamError('EMQX Cloud answered in an unexpected shape', 'CONTRACT_MISMATCH');
   }
 
@@ -129,7 +148,7 @@ export function createPlatformApi({ config, http, quotas, logger, breaker }: Pla
       const path = `/deployments/${encodeURIComponent(deploymentId)}/${action}`;
       const reply = await send(endpoint, 'POST', path, { requestId });
       if (reply.status < 200 || reply.status >= 300) throw failure(endpoint, reply, deploymentId);
-      return parse(endpoint, operationSchema, reply.body).operation;
+      return parse(endpoint, operationSchema, reply.body, 'write').operation;
     },
 
     /** `POST /deployments` — 201 with the new deployment (in the default project, pending). */
@@ -145,7 +164,7 @@ export function createPlatformApi({ config, http, quotas, logger, breaker }: Pla
         );
       }
       if (reply.status < 200 || reply.status >= 300) throw failure('createDeployment', reply);
-      const created = parse('createDeployment', createdSchema, reply.body);
+      const created = parse('createDeployment', createdSchema, reply.body, 'write');
       return {
         deploymentId: created.deploymentID,
         name: created.deploymentName,

@@ -71,7 +71,12 @@ async function decide(options: HttpListenerOptions, request: SimRequest): Promis
   const delayMs = fault?.delayMs ?? 0;
   if (fault?.status !== undefined) return { response: faultResponse(fault), delayMs };
   try {
-    return { response: await options.handler(request), delayMs };
+    const response = await options.handler(request);
+    if (fault?.truncateBodyAt !== undefined && response.body !== undefined) {
+      const body = Buffer.from(response.body).subarray(0, fault.truncateBodyAt);
+      return { response: { ...response, body }, delayMs };
+    }
+    return { response, delayMs };
   } catch (error) {
     // A throwing handler is a simulator bug: make it loud, and answer as EMQX's uncaught-crash path does.
     console.error(`[simulator ${options.target}] handler failed`, error);

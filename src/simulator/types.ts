@@ -43,6 +43,11 @@ export interface Fault {
   headers?: Record<string, string>;
   delayMs?: number;
   hang?: boolean;
+  /**
+   * The real answer, with its body cut after this many bytes (the handler runs, so a write is applied): what a
+   * proxy or a dying connection can hand back. The declared length is the cut one.
+   */
+  truncateBodyAt?: number;
   /** Only requests whose raw path contains this string are affected (all when absent). */
   pathIncludes?: string;
   /** Only requests with this method are affected (all when absent). */

@@ -1,8 +1,15 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { type BrokerRequest, brokerPath, createBrokerCall } from '../../../src/broker/call.ts';
 import type { BrokerVersion } from '../../../src/broker/model.ts';
-import { RateLimitedError, UpstreamError, UpstreamUnavailableError } from '../../../src/errors.ts';
+import {
+  OutcomeUnknownError,
+  RateLimitedError,
+  UpstreamError,
+  UpstreamUnavailableError,
+} from '../../../src/errors.ts';
 import type { HttpClient, UpstreamCall, UpstreamReply } from '../../../src/http/client.ts';
+import { createLogger } from '../../../src/logger.ts';
 
 /** The one broker call: what each status and envelope means, per version (docs/emqx-api.md §1.2, §1.4, §4.12). */
 
@@ -10,6 +17,13 @@ const SECRET = 'app-secret-1234';
 
 function callWith(version: BrokerVersion, reply: Partial<UpstreamReply>) {
   const sent: UpstreamCall[] = [];
+  const logged: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      logged.push(String(chunk));
+      done();
+    },
+  });
   const http: HttpClient = {
     async call(call) {
       sent.push(call);
@@ -23,8 +37,9 @@ function callWith(version: BrokerVersion, reply: Partial<UpstreamReply>) {
     config: { apiUrl: `https://h:8443/api/${version}/`, apiKey: 'app-id', apiSecret: SECRET },
     http,
     scrub: (text) => text.replaceAll(SECRET, '***'),
+    logger: createLogger({ level: 'info', destination }),
   });
-  return { call, sent };
+  return { call, sent, logged };
 }
 
 const get = (overrides: Partial<BrokerRequest> = {}): BrokerRequest => ({
@@ -136,4 +151,75 @@ describe('v5 broker call', () => {
       ),
     ).rejects.toBeInstanceOf(UpstreamUnavailableError);
   });
+});
+
+describe('what a caller sees of an EMQX answer', () => {
+  const INTERNAL = 'connection to db-internal.corp.local:5432 refused at /opt/emqx/lib/emqx_authn.erl';
+
+  it.each([
+    ['v5', { status: 400, body: { code: 'BAD_REQUEST', message: INTERNAL } }, '400 BAD_REQUEST'],
+    [
+      'v5',
+      { status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: INTERNAL } },
+      '503 SERVICE_UNAVAILABLE',
+    ],
+    ['v4', { status: 200, body: { code: 102, message: INTERNAL } }, '200 102'],
+    ['v4', { status: 500, body: INTERNAL }, '500'],
+  ] as const)(
+    'EMQX free text naming internal hosts reached callers in error messages (%s): now code and status only',
+    async (version, reply, said) => {
+      const { call, logged } = callWith(version, reply);
+      const error = await call(get()).catch((e) => e);
+      expect(error.message).toBe(`EMQX (d1) answered ${said}`);
+      expect(JSON.stringify(error.extensions)).not.toContain('db-internal');
+      // The text stays in the log line, for operators.
+      expect(logged.join('')).toContain('db-internal.corp.local:5432');
+    },
+  );
+
+  it('keeps secrets out of the logged text too', async () => {
+    const { call, logged } = callWith('v5', { status: 400, body: { code: 'X', message: `bad ${SECRET}` } });
+    await call(get()).catch(() => undefined);
+    expect(logged.join('')).not.toContain(SECRET);
+  });
+
+  it('masks connector secrets EMQX echoes in its text, sent or not, before logging it', async () => {
+    const { call, logged } = callWith('v5', {
+      status: 400,
+      body: {
+        code: 'BAD_REQUEST',
+        message: 'bad config {"password":"sent-pass-1"}; password echo-2, token: t-3',
+      },
+    });
+    await call(get({ method: 'POST', body: { config: { password: 'sent-pass-1' } } })).catch(() => undefined);
+    const line = logged.join('');
+    for (const secret of ['sent-pass-1', 'echo-2', 't-3']) expect(line).not.toContain(secret);
+    expect(line).toContain('bad config');
+  });
+
+  it('keeps a v4 Erlang atom message as the code (already_started) but no other text', async () => {
+    await expect(
+      callWith('v4', { body: { message: 'already_started' } }).call(get({ method: 'PUT' })),
+    ).rejects.toMatchObject({ upstreamCode: 'already_started' });
+    const error = await callWith('v4', { body: { message: INTERNAL } })
+      .call(get({ method: 'PUT' }))
+      .catch((e) => e);
+    expect(error.upstreamCode).toBe('ERROR');
+  });
+
+  it.each(['v4', 'v5'] as const)(
+    'a truncated or non-JSON 200 was INTERNAL_SERVER_ERROR (%s): now UPSTREAM_UNAVAILABLE for a read, OUTCOME_UNKNOWN for a write',
+    async (version) => {
+      for (const body of ['{"code":0,"data":[{"clientid":"a"', '<html><body>502 Bad Gateway</body></html>']) {
+        await expect(callWith(version, { status: 200, body }).call(get())).rejects.toBeInstanceOf(
+          UpstreamUnavailableError,
+        );
+        for (const method of ['POST', 'PUT', 'DELETE'] as const) {
+          await expect(callWith(version, { status: 200, body }).call(get({ method }))).rejects.toBeInstanceOf(
+            OutcomeUnknownError,
+          );
+        }
+      }
+    },
+  );
 });

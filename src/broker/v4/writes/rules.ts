@@ -42,7 +42,11 @@ const wireRule = (rule: RuleWrite) => ({
 /** v4 answers an unknown rule on PUT with `{code: 400, "Rule x Not Found"}`. */
 function notFoundOnPut(id: string) {
   return (error: unknown): never => {
-    if (error instanceof UpstreamError && error.upstreamCode === '400' && /not found/i.test(error.message)) {
+    if (
+      error instanceof UpstreamError &&
+      error.upstreamCode === '400' &&
+      /not found/i.test(error.upstreamMessage ?? '')
+    ) {
       throw ruleNotFound(id);
     }
     throw error;
