@@ -45,9 +45,11 @@ async function readOnTwoReplicas(
     lockRefused = resolve;
   });
   const keyPrefix = freshPrefix();
-  // The fetch is also held until all 50 reads have looked at the cache once: on a slow store (a Cluster on a
-  // busy machine) a read that first looks after the save would find an entry that the test's clock has aged.
-  let loads = 0;
+  // Every lock attempt is held until all 50 reads have looked at the cache once. Until a lock attempt returns
+  // nobody fetches and nobody polls, so the looks counted until then are exactly the 50 first looks; on a slow
+  // store (a Cluster on a busy machine) a read that first looked after the save would find an entry the test's
+  // clock has aged. (Counting gets while holding the fetch instead also counted the other replica's polls.)
+  let looks = 0;
   let allLooked: () => void = () => undefined;
   const everyReadLooked = new Promise<void>((resolve) => {
     allLooked = resolve;
@@ -56,10 +58,11 @@ async function readOnTwoReplicas(
     ...store,
     get: async (key) => {
       const value = await store.get(key);
-      if (key === `${keyPrefix}deployments` && ++loads >= 50) allLooked();
+      if (key === `${keyPrefix}deployments` && ++looks >= 50) allLooked();
       return value;
     },
     setIfAbsent: async (key, value, ttlMs) => {
+      await everyReadLooked;
       const acquired = await store.setIfAbsent(key, value, ttlMs);
       if (!acquired) lockRefused();
       return acquired;
@@ -73,7 +76,7 @@ async function readOnTwoReplicas(
   const fetch = vi.fn(async () => {
     // A second fetch means single flight failed: let both finish so the count assertion reports it.
     if (fetch.mock.calls.length > 1) lockRefused();
-    await Promise.all([otherReplicaWaiting, everyReadLooked]);
+    await otherReplicaWaiting;
     return running;
   });
   const reads = Array.from({ length: 50 }, (_, index) =>
