@@ -54,6 +54,13 @@ const BAN_REASONS: Record<string, string> = {
   USERNAME_REGEX: 'a username pattern',
 };
 
+/** Connector types that bring data in (consumers) rather than send it out. */
+const INBOUND = /_consumer$/;
+const typeOfId = (id: string) => id.slice(0, Math.max(0, id.indexOf(':')));
+/** A data integration that sends data out of the broker (any type but an inbound consumer). */
+const outbound = (type: string): Reason =>
+  INBOUND.test(type) ? null : `a data path out of the broker (${type})`;
+
 export const BROAD_WRITES = {
   clearBans: () => 'every ban of the deployment',
   clearRetainedMessages: () => 'every retained message of the deployment',
@@ -69,6 +76,15 @@ export const BROAD_WRITES = {
     args.messages.some((m) => isSysTopic(m.topic)) ? 'a $SYS/ topic' : null,
   createRule: rulesReason,
   updateRule: rulesReason,
+  createAction: (args: { input: { type: string } }): Reason => outbound(args.input.type),
+  updateAction: (args: { id: string }): Reason => outbound(typeOfId(args.id)),
+  setActionEnabled: (args: { id: string; enabled: boolean }): Reason =>
+    args.enabled ? outbound(typeOfId(args.id)) : null,
+  createConnector: (args: { input: { type: string } }): Reason => outbound(args.input.type),
+  updateConnector: (args: { id: string }): Reason => outbound(typeOfId(args.id)),
+  setConnectorEnabled: (args: { id: string; enabled: boolean }): Reason =>
+    args.enabled ? outbound(typeOfId(args.id)) : null,
+  createResource: (args: { input: { type: string } }): Reason => outbound(args.input.type),
 } satisfies Record<string, BroadCheck>;
 
 export type BroadOperation = keyof typeof BROAD_WRITES;

@@ -85,6 +85,14 @@ const ROWS: Row[] = [
     broad: `id: "broad-rule", ${rule(['http:exfiltrate'])}`,
     narrow: `id: "broad-rule", ${rule([{ function: 'console' }])}`,
   },
+  { name: 'clear every retained message', field: 'clearRetainedMessages', broad: '', narrow: null },
+  {
+    name: 'a connector that sends data out',
+    field: 'createConnector',
+    broad: 'input: { type: "http", name: "broad_out", config: { url: "http://127.0.0.1:9/x" } }',
+    narrow:
+      'input: { type: "kafka_consumer", name: "broad_in", config: { bootstrap_hosts: "127.0.0.1:9092" } }',
+  },
 ];
 
 let stack: Stack;

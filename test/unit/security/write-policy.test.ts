@@ -71,6 +71,25 @@ export const POLICY_TABLE: Row[] = [
     rule({ name: 'do_nothing', fallbacks: [{ name: 'data_to_kafka' }] }),
     rule({ name: 'do_nothing', fallbacks: [{ name: 'inspect' }] }),
   ],
+  ['createAction', { deploymentId: 'd', input: { type: 'http', name: 'hook' } }, null],
+  ['updateAction', { deploymentId: 'd', id: 'kafka_producer:k' }, null],
+  [
+    'setActionEnabled',
+    { deploymentId: 'd', id: 'http:hook', enabled: true },
+    { deploymentId: 'd', id: 'http:hook', enabled: false },
+  ],
+  [
+    'createConnector',
+    { deploymentId: 'd', input: { type: 'mysql', name: 'db' } },
+    { deploymentId: 'd', input: { type: 'kafka_consumer', name: 'in' } },
+  ],
+  ['updateConnector', { deploymentId: 'd', id: 'http:hook' }, { deploymentId: 'd', id: 'mqtt_consumer:in' }],
+  [
+    'setConnectorEnabled',
+    { deploymentId: 'd', id: 'http:hook', enabled: true },
+    { deploymentId: 'd', id: 'http:hook', enabled: false },
+  ],
+  ['createResource', { deploymentId: 'd', input: { type: 'web_hook' } }, null],
 ];
 
 const codeOf = (run: () => unknown) => {

@@ -4,8 +4,8 @@ import { deploymentId } from '../../../validation/identifiers.ts';
 import { actionInput, actionUpdate, integrationIdArg, splitId } from '../../../validation/integration.ts';
 import { builder } from '../../builder.ts';
 import { MUTATION_ERRORS } from '../../errors.ts';
+import { writeArgs } from '../../write-args.ts';
 import { brokerMutation, operatorOnly } from './define.ts';
-import { justification, requireBroadWrite } from './integration-access.ts';
 import { idResult, probeResult, resourceResult } from './integration-results.ts';
 
 /**
@@ -41,7 +41,6 @@ const ActionUpdateInput = builder.inputType('ActionUpdateInput', {
   }),
 });
 
-const opens = (id: string) => `opens a data path out of the broker (${id})`;
 const DOMAINS = () => ['actions' as const, 'rules' as const];
 const idArgs = { deploymentId, id: integrationIdArg };
 const idOnly = { deploymentId: { required: true }, id: { required: true } } as const;
@@ -62,6 +61,7 @@ builder.mutationFields((t) => {
         union: { name: `${operation[0]?.toUpperCase()}${operation.slice(1)}Result` },
       },
       args: {
+        ...writeArgs(t.arg),
         deploymentId: t.arg.string(idOnly.deploymentId),
         id: t.arg.string(idOnly.id),
         ...(operation === 'deleteAction'
@@ -93,19 +93,12 @@ builder.mutationFields((t) => {
       args: {
         deploymentId: t.arg.string({ required: true }),
         input: t.arg({ type: ActionInput, required: true }),
-        justification: t.arg.string(),
+        ...writeArgs(t.arg, { justification: true }),
       },
       resolve: brokerMutation({
         operation: 'createAction',
-        args: () => z.object({ deploymentId, input: actionInput, justification }),
+        args: () => z.object({ deploymentId, input: actionInput }),
         target: (a) => [`${a.input.type}:${a.input.name}`],
-        authorize: (a, context) =>
-          requireBroadWrite(
-            context,
-            'createAction',
-            opens(`${a.input.type}:${a.input.name}`),
-            a.justification,
-          ),
         invalidates: DOMAINS,
         run: async (api, a) => ({ value: await api.createAction(a.input) }),
       }),
@@ -119,13 +112,12 @@ builder.mutationFields((t) => {
         deploymentId: t.arg.string({ required: true }),
         id: t.arg.string({ required: true, description: '"<type>:<name>"' }),
         input: t.arg({ type: ActionUpdateInput, required: true }),
-        justification: t.arg.string(),
+        ...writeArgs(t.arg, { justification: true }),
       },
       resolve: brokerMutation({
         operation: 'updateAction',
-        args: () => z.object({ ...idArgs, input: actionUpdate, justification }),
+        args: () => z.object({ ...idArgs, input: actionUpdate }),
         target: (a) => [a.id],
-        authorize: (a, context) => requireBroadWrite(context, 'updateAction', opens(a.id), a.justification),
         invalidates: DOMAINS,
         invalidateFirst: true,
         run: async (api, a) => ({ value: await api.updateAction({ ...splitId(a.id), ...a.input }) }),
@@ -141,14 +133,12 @@ builder.mutationFields((t) => {
         deploymentId: t.arg.string({ required: true }),
         id: t.arg.string({ required: true }),
         enabled: t.arg.boolean({ required: true }),
-        justification: t.arg.string(),
+        ...writeArgs(t.arg, { justification: true }),
       },
       resolve: brokerMutation({
         operation: 'setActionEnabled',
-        args: () => z.object({ ...idArgs, enabled: z.boolean(), justification }),
+        args: () => z.object({ ...idArgs, enabled: z.boolean() }),
         target: (a) => [a.id],
-        authorize: (a, context) =>
-          requireBroadWrite(context, 'setActionEnabled', a.enabled ? opens(a.id) : null, a.justification),
         invalidates: DOMAINS,
         run: async (api, a) => {
           await api.setActionEnabled(a.id, a.enabled);
@@ -181,6 +171,7 @@ builder.mutationFields((t) => {
       ...operatorOnly('testAction'),
       errors: { types: MUTATION_ERRORS, union: { name: 'TestActionResult' } },
       args: {
+        ...writeArgs(t.arg),
         deploymentId: t.arg.string({ required: true }),
         input: t.arg({ type: ActionInput, required: true }),
       },

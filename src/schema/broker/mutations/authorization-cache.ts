@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { clientId, deploymentId } from '../../../validation/identifiers.ts';
 import { builder } from '../../builder.ts';
 import { MUTATION_ERRORS } from '../../errors.ts';
+import { writeArgs } from '../../write-args.ts';
 import { brokerMutation, operatorOnly } from './define.ts';
 
 /**
@@ -29,6 +30,7 @@ builder.mutationField('clearAuthorizationCache', (t) =>
     ...operatorOnly('clearAuthorizationCache'),
     errors: { types: MUTATION_ERRORS, union: { name: 'ClearAuthorizationCacheResult' } },
     args: {
+      ...writeArgs(t.arg),
       deploymentId: t.arg.string({ required: true }),
       clientId: t.arg.string({ description: 'left out: every connected client' }),
     },

@@ -8,8 +8,8 @@ import {
 } from '../../../validation/integration.ts';
 import { builder } from '../../builder.ts';
 import { MUTATION_ERRORS } from '../../errors.ts';
+import { writeArgs } from '../../write-args.ts';
 import { brokerMutation, operatorOnly } from './define.ts';
-import { justification, requireBroadWrite, sendsOut } from './integration-access.ts';
 import { idResult, probeResult, resourceResult } from './integration-results.ts';
 
 /**
@@ -42,8 +42,6 @@ const ConnectorUpdateInput = builder.inputType('ConnectorUpdateInput', {
 });
 
 const ConnectorSuccess = (name: string) => resourceResult(name, 'connector');
-const opens = (type: string) => (sendsOut(type) ? `opens a data path out of the broker (${type})` : null);
-const typeOfId = (id: string) => splitId(id).type;
 const DOMAINS = () => ['connectors' as const, 'actions' as const];
 const idArgs = { deploymentId, id: integrationIdArg };
 
@@ -56,14 +54,12 @@ builder.mutationFields((t) => ({
     args: {
       deploymentId: t.arg.string({ required: true }),
       input: t.arg({ type: ConnectorInput, required: true }),
-      justification: t.arg.string(),
+      ...writeArgs(t.arg, { justification: true }),
     },
     resolve: brokerMutation({
       operation: 'createConnector',
-      args: () => z.object({ deploymentId, input: connectorInput, justification }),
+      args: () => z.object({ deploymentId, input: connectorInput }),
       target: (a) => [`${a.input.type}:${a.input.name}`],
-      authorize: (a, context) =>
-        requireBroadWrite(context, 'createConnector', opens(a.input.type), a.justification),
       invalidates: DOMAINS,
       run: async (api, a) => ({ value: await api.createConnector(a.input) }),
     }),
@@ -77,14 +73,12 @@ builder.mutationFields((t) => ({
       deploymentId: t.arg.string({ required: true }),
       id: t.arg.string({ required: true, description: '"<type>:<name>"' }),
       input: t.arg({ type: ConnectorUpdateInput, required: true }),
-      justification: t.arg.string(),
+      ...writeArgs(t.arg, { justification: true }),
     },
     resolve: brokerMutation({
       operation: 'updateConnector',
-      args: () => z.object({ ...idArgs, input: connectorUpdate, justification }),
+      args: () => z.object({ ...idArgs, input: connectorUpdate }),
       target: (a) => [a.id],
-      authorize: (a, context) =>
-        requireBroadWrite(context, 'updateConnector', opens(typeOfId(a.id)), a.justification),
       invalidates: DOMAINS,
       invalidateFirst: true,
       run: async (api, a) => ({ value: await api.updateConnector({ ...splitId(a.id), ...a.input }) }),
@@ -95,7 +89,11 @@ builder.mutationFields((t) => ({
     description: 'v5 `DELETE /connectors/{id}`; refused (UPSTREAM_ERROR) while actions use it.',
     ...operatorOnly('deleteConnector'),
     errors: { types: MUTATION_ERRORS, union: { name: 'DeleteConnectorResult' } },
-    args: { deploymentId: t.arg.string({ required: true }), id: t.arg.string({ required: true }) },
+    args: {
+      ...writeArgs(t.arg),
+      deploymentId: t.arg.string({ required: true }),
+      id: t.arg.string({ required: true }),
+    },
     resolve: brokerMutation({
       operation: 'deleteConnector',
       args: () => z.object(idArgs),
@@ -116,19 +114,12 @@ builder.mutationFields((t) => ({
       deploymentId: t.arg.string({ required: true }),
       id: t.arg.string({ required: true }),
       enabled: t.arg.boolean({ required: true }),
-      justification: t.arg.string(),
+      ...writeArgs(t.arg, { justification: true }),
     },
     resolve: brokerMutation({
       operation: 'setConnectorEnabled',
-      args: () => z.object({ ...idArgs, enabled: z.boolean(), justification }),
+      args: () => z.object({ ...idArgs, enabled: z.boolean() }),
       target: (a) => [a.id],
-      authorize: (a, context) =>
-        requireBroadWrite(
-          context,
-          'setConnectorEnabled',
-          a.enabled ? opens(typeOfId(a.id)) : null,
-          a.justification,
-        ),
       invalidates: DOMAINS,
       run: async (api, a) => {
         await api.setConnectorEnabled(a.id, a.enabled);
@@ -141,7 +132,11 @@ builder.mutationFields((t) => ({
     description: 'v5 `POST /connectors/{id}/start`; a disabled connector is refused (UPSTREAM_ERROR).',
     ...operatorOnly('startConnector'),
     errors: { types: MUTATION_ERRORS, union: { name: 'StartConnectorResult' } },
-    args: { deploymentId: t.arg.string({ required: true }), id: t.arg.string({ required: true }) },
+    args: {
+      ...writeArgs(t.arg),
+      deploymentId: t.arg.string({ required: true }),
+      id: t.arg.string({ required: true }),
+    },
     resolve: brokerMutation({
       operation: 'startConnector',
       args: () => z.object(idArgs),
@@ -160,6 +155,7 @@ builder.mutationFields((t) => ({
     ...operatorOnly('testConnector'),
     errors: { types: MUTATION_ERRORS, union: { name: 'TestConnectorResult' } },
     args: {
+      ...writeArgs(t.arg),
       deploymentId: t.arg.string({ required: true }),
       input: t.arg({ type: ConnectorInput, required: true }),
     },

@@ -43,8 +43,6 @@ export interface BrokerMutation<Parsed extends { deploymentId: string }, Result>
    * @default false
    */
   invalidateFirst?: boolean;
-  /** Refuses a caller for these arguments (FORBIDDEN, BAD_USER_INPUT) before anything upstream is asked. */
-  authorize?: (args: Parsed, context: GatewayContext) => void;
   run: BrokerStep<Parsed, Result>;
   /**
    * The dry run: reads that say what `run` would do, answered in its success type. Its `api` withholds every
@@ -116,7 +114,6 @@ export function brokerMutation<Parsed extends { deploymentId: string }, Result>(
     deploymentId: (args) => args.deploymentId,
     items: spec.items,
     run: (args, context) => {
-      spec.authorize?.(args, context);
       return onBroker(context, args, async (api, deployment) => {
         const domains = spec.invalidates(args);
         if (spec.invalidateFirst) await invalidate(context, args.deploymentId, domains);
@@ -130,7 +127,6 @@ export function brokerMutation<Parsed extends { deploymentId: string }, Result>(
     // A preview says what EMQX holds now, so it reads past the cache the write would drop.
     preview: preview
       ? (args, context) => {
-          spec.authorize?.(args, context);
           return onBroker(
             context,
             args,

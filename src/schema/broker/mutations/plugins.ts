@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { deploymentId } from '../../../validation/identifiers.ts';
 import { builder } from '../../builder.ts';
 import { MUTATION_ERRORS } from '../../errors.ts';
+import { writeArgs } from '../../write-args.ts';
 import { brokerMutation, operatorOnly } from './define.ts';
 
 /**
@@ -59,6 +60,7 @@ builder.mutationFields((t) => ({
     ...operatorOnly('setPluginEnabled'),
     errors: { types: MUTATION_ERRORS, union: { name: 'SetPluginEnabledResult' } },
     args: {
+      ...writeArgs(t.arg),
       deploymentId: t.arg.string({ required: true }),
       node: t.arg.string({ required: true, description: 'as Deployment.plugins shows it' }),
       plugin: t.arg.string({ required: true }),
@@ -81,6 +83,7 @@ builder.mutationFields((t) => ({
     ...operatorOnly('reloadPlugin'),
     errors: { types: MUTATION_ERRORS, union: { name: 'ReloadPluginResult' } },
     args: {
+      ...writeArgs(t.arg),
       deploymentId: t.arg.string({ required: true }),
       node: t.arg.string({ required: true }),
       plugin: t.arg.string({ required: true }),

@@ -4,6 +4,7 @@ import { deploymentId } from '../../../validation/identifiers.ts';
 import { registeredSchemaInput, schemaName } from '../../../validation/integration.ts';
 import { builder } from '../../builder.ts';
 import { MUTATION_ERRORS } from '../../errors.ts';
+import { writeArgs } from '../../write-args.ts';
 import { RegisteredSchemaRef, SchemaTypeEnum } from '../queries/integration-catalog.ts';
 import { brokerMutation, operatorOnly } from './define.ts';
 
@@ -43,6 +44,7 @@ builder.mutationFields((t) => ({
     ...operatorOnly('createRegisteredSchema'),
     errors: { types: MUTATION_ERRORS, union: { name: 'CreateRegisteredSchemaResult' } },
     args: {
+      ...writeArgs(t.arg),
       deploymentId: t.arg.string({ required: true }),
       input: t.arg({ type: RegisteredSchemaInput, required: true }),
     },
@@ -60,6 +62,7 @@ builder.mutationFields((t) => ({
     ...operatorOnly('updateRegisteredSchema'),
     errors: { types: MUTATION_ERRORS, union: { name: 'UpdateRegisteredSchemaResult' } },
     args: {
+      ...writeArgs(t.arg),
       deploymentId: t.arg.string({ required: true }),
       input: t.arg({ type: RegisteredSchemaInput, required: true }),
     },
@@ -76,7 +79,11 @@ builder.mutationFields((t) => ({
     description: 'v5 `DELETE /schema_registry/{name}`; an unknown name is NOT_FOUND.',
     ...operatorOnly('deleteRegisteredSchema'),
     errors: { types: MUTATION_ERRORS, union: { name: 'DeleteRegisteredSchemaResult' } },
-    args: { deploymentId: t.arg.string({ required: true }), name: t.arg.string({ required: true }) },
+    args: {
+      ...writeArgs(t.arg),
+      deploymentId: t.arg.string({ required: true }),
+      name: t.arg.string({ required: true }),
+    },
     resolve: brokerMutation({
       operation: 'deleteRegisteredSchema',
       args: () => z.object({ deploymentId, name: schemaName }),

@@ -3,8 +3,8 @@ import { deploymentId } from '../../../validation/identifiers.ts';
 import { resourceId, resourceInput } from '../../../validation/integration.ts';
 import { builder } from '../../builder.ts';
 import { MUTATION_ERRORS } from '../../errors.ts';
+import { writeArgs } from '../../write-args.ts';
 import { brokerMutation, operatorOnly } from './define.ts';
-import { justification, requireBroadWrite } from './integration-access.ts';
 import { idResult, resourceResult } from './integration-results.ts';
 
 /**
@@ -31,19 +31,12 @@ builder.mutationFields((t) => ({
     args: {
       deploymentId: t.arg.string({ required: true }),
       input: t.arg({ type: ResourceInput, required: true }),
-      justification: t.arg.string(),
+      ...writeArgs(t.arg, { justification: true }),
     },
     resolve: brokerMutation({
       operation: 'createResource',
-      args: () => z.object({ deploymentId, input: resourceInput, justification }),
+      args: () => z.object({ deploymentId, input: resourceInput }),
       target: (a) => [a.input.id ?? `(new ${a.input.type})`],
-      authorize: (a, context) =>
-        requireBroadWrite(
-          context,
-          'createResource',
-          `opens a data path out of the broker (${a.input.type})`,
-          a.justification,
-        ),
       invalidates: () => ['resources'],
       run: async (api, a) => ({ value: await api.createResource(a.input) }),
     }),
@@ -53,7 +46,11 @@ builder.mutationFields((t) => ({
     description: 'v4 `DELETE /resources/{id}`; refused (UPSTREAM_ERROR) while rules use it.',
     ...operatorOnly('deleteResource'),
     errors: { types: MUTATION_ERRORS, union: { name: 'DeleteResourceResult' } },
-    args: { deploymentId: t.arg.string({ required: true }), id: t.arg.string({ required: true }) },
+    args: {
+      ...writeArgs(t.arg),
+      deploymentId: t.arg.string({ required: true }),
+      id: t.arg.string({ required: true }),
+    },
     resolve: brokerMutation({
       operation: 'deleteResource',
       args: () => z.object({ deploymentId, id: resourceId }),

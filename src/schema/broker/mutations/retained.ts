@@ -59,3 +59,51 @@ builder.mutationField('deleteRetainedMessage', (t) =>
     }),
   }),
 );
+
+interface ClearRetained extends MaybeDryRun {
+  retainedBefore: number | null;
+}
+
+const ClearRetainedMessagesSuccess = builder
+  .objectRef<ClearRetained>('ClearRetainedMessagesSuccess')
+  .implement({
+    description: 'Nothing is retained on the deployment any more (a dry run: would be)',
+    fields: (t) => ({
+      retainedBefore: t.exposeInt('retainedBefore', {
+        nullable: true,
+        description:
+          'a dry run: how many messages are retained now (what the clear would remove); null otherwise',
+      }),
+      dryRun: dryRunField(t),
+    }),
+  });
+
+builder.mutationField('clearRetainedMessages', (t) =>
+  t.field({
+    type: ClearRetainedMessagesSuccess,
+    description:
+      'v5 `DELETE /mqtt/retainer/messages`: every retained message of the deployment, so a broad write (admin ' +
+      'with a justification). New subscribers stop receiving them at once. NOT_SUPPORTED on v4 (no retainer API).',
+    ...operatorOnly('clearRetainedMessages'),
+    errors: { types: MUTATION_ERRORS, union: { name: 'ClearRetainedMessagesResult' } },
+    args: {
+      ...writeArgs(t.arg, { dryRun: true, justification: true }),
+      deploymentId: t.arg.string({ required: true }),
+    },
+    resolve: brokerMutation({
+      operation: 'clearRetainedMessages',
+      args: () => z.object({ deploymentId }),
+      target: () => ['*'],
+      invalidates: () => ['retained'],
+      run: async (api) => {
+        await api.clearRetainedMessages();
+        return { retainedBefore: null };
+      },
+      preview: async (api) => {
+        const page = await api.listRetained(null, { page: 1, limit: 1 });
+        await untilWrite(api.clearRetainedMessages());
+        return { retainedBefore: page.totalCount };
+      },
+    }),
+  }),
+);

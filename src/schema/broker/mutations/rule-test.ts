@@ -76,6 +76,7 @@ builder.mutationField('testRule', (t) =>
     ...operatorOnly('testRule'),
     errors: { types: MUTATION_ERRORS, union: { name: 'TestRuleResult' } },
     args: {
+      ...writeArgs(t.arg),
       deploymentId: t.arg.string({ required: true }),
       id: t.arg.string({ required: true }),
       message: t.arg({ type: RuleTestInput, required: true }),
