@@ -1,5 +1,8 @@
 import { execSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { runFanout } from './fanout.ts';
+import { fanoutSection, withFanoutSection } from './fanout-report.ts';
 import { DASHBOARD_QUERY, DEPLOYMENTS, gatewayConfig, MINIMUM_CALLS, startFleet } from './fleet.ts';
 import { type LoadResult, load } from './load.ts';
 import { type BenchProcess, freePort, HAS_TASKSET, pinSelf, startPinned, writeJson } from './processes.ts';
@@ -9,12 +12,39 @@ import { countCalls, gql } from './upstream-calls.ts';
 /**
  * `npm run bench`: the dashboard query (4 deployments, v4 and v5, × 25 clients with subscriptions and stats)
  * through the gateway against the simulator, beside the same REST work done directly with undici (D0) and
- * bare Yoga (F1), all in one run. Writes BENCHMARKS.md. BENCH_SECONDS sets each measured run (default 5).
+ * bare Yoga (F1), all in one run, and the live-data fan-out (bench/fanout.ts). Writes BENCHMARKS.md.
+ * BENCH_SECONDS sets each measured run (default 5); BENCH_ARMS=fanout runs only the fan-out and replaces only
+ * its section.
  */
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const TOKEN = `bench-${crypto.randomUUID()}`;
 const DASHBOARD = JSON.stringify({ query: DASHBOARD_QUERY });
+const FANOUT_STREAMS = [1, 100, 1000];
+const BENCHMARKS = new URL('../BENCHMARKS.md', import.meta.url);
+
+function machineInfo() {
+  return {
+    nproc: execSync('nproc --all').toString().trim(),
+    node: process.version,
+    cpu: execSync("grep -m1 'model name' /proc/cpuinfo").toString().split(':')[1]?.trim() ?? 'unknown',
+    pinned: HAS_TASKSET,
+  };
+}
+
+async function fanoutOnly() {
+  pinSelf();
+  const loadAverage = loadavg()[0]!;
+  const fleet = await startFleet();
+  try {
+    const results = await runFanout(fleet.sim, TOKEN, FANOUT_STREAMS, SECONDS);
+    const section = fanoutSection({ results, seconds: SECONDS, machine: machineInfo(), loadAverage });
+    writeFileSync(BENCHMARKS, withFanoutSection(readFileSync(BENCHMARKS, 'utf8'), section));
+    console.log('wrote the fan-out section of BENCHMARKS.md');
+  } finally {
+    await fleet.close();
+  }
+}
 
 async function measure(target: BenchProcess, path: string, body?: string) {
   const options = { target, path, ...(body ? { body, token: TOKEN } : {}) };
@@ -75,15 +105,15 @@ async function main() {
     }
     sim.faults.clear();
 
-    const machine = {
-      nproc: execSync('nproc --all').toString().trim(),
-      node: process.version,
-      cpu: execSync("grep -m1 'model name' /proc/cpuinfo").toString().split(':')[1]?.trim() ?? 'unknown',
-      pinned: HAS_TASKSET,
-    };
+    const loadAverage = loadavg()[0]!;
+    const fanout = await runFanout(sim, TOKEN, FANOUT_STREAMS, SECONDS);
+    const machine = machineInfo();
     writeFileSync(
-      new URL('../BENCHMARKS.md', import.meta.url),
-      report({ machine, seconds: SECONDS, calls, minimum: MINIMUM_CALLS, arms, delays }),
+      BENCHMARKS,
+      withFanoutSection(
+        report({ machine, seconds: SECONDS, calls, minimum: MINIMUM_CALLS, arms, delays }),
+        fanoutSection({ results: fanout, seconds: SECONDS, machine, loadAverage }),
+      ),
     );
     console.log('wrote BENCHMARKS.md');
     console.log(
@@ -103,4 +133,4 @@ async function main() {
   }
 }
 
-await main();
+await (process.env.BENCH_ARMS === 'fanout' ? fanoutOnly() : main());
