@@ -121,6 +121,19 @@ function shed(res: ServerResponse, reason: ShedReason, services: Services) {
   res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end(SHED_BODY);
 }
 
+/** Calls `started` when the response's head says text/event-stream (whatwg-node may pass headers to writeHead). */
+function onEventStream(res: ServerResponse, started: () => void) {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    const result = (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+    const given = args.find((arg): arg is Record<string, unknown> => !!arg && typeof arg === 'object');
+    const fromArgs =
+      given && Object.entries(given).find(([key]) => key.toLowerCase() === 'content-type')?.[1];
+    if (String(fromArgs ?? this.getHeader('content-type') ?? '').startsWith('text/event-stream')) started();
+    return result;
+  } as ServerResponse['writeHead'];
+}
+
 export function createApp({ services, authenticate, readiness, shedder, keyPrefix, graphiql }: AppDeps) {
   const callers = new WeakMap<Request, Caller>();
   const security = securityOptions(services.config.security);
@@ -192,7 +205,15 @@ export function createApp({ services, authenticate, readiness, shedder, keyPrefi
     const verdict = shedder?.verdict(inFlight);
     if (verdict) return shed(res, verdict, services);
     inFlight++;
-    res.once('close', () => inFlight--);
+    let counted = true;
+    const release = () => {
+      if (!counted) return;
+      counted = false;
+      inFlight--;
+    };
+    res.once('close', release);
+    // A subscription's response stays open while it streams: from then on limits.maxStreams bounds it.
+    onEventStream(res, release);
     return yoga(req, res, { req, res });
   }
 
