@@ -35,8 +35,8 @@ caller, all fed by the gateway's one MQTT connection to the deployment.
 - Throughput: closed loop, the publisher at most ${WINDOW} messages ahead of the average stream (QoS 0);
   deliveries/s = messages/s × N. Latency: open loop at half that rate, from each message's scheduled send time
   to the client parsing its SSE event (broker hop included). RSS: the gateway before any stream → with N open.
-- Settings: \`limits.maxStreams\`/\`maxStreamsPerCaller\` N + 10, \`server.maxInFlight\` N + 100 (an open stream
-  counts as an in-flight request), \`limits.streamBufferSize\` 100 (default).
+- Settings: \`limits.maxStreams\`/\`maxStreamsPerCaller\` N + 10, \`limits.streamBufferSize\` 100 (default),
+  everything else as shipped.
 
 | streams N | messages/s | deliveries/s | deliveries ÷ N=1 | latency rate (msg/s) | p50 ms | p99 ms | dropped | gateway CPU µs per delivery | gateway RSS MB |
 |---|---|---|---|---|---|---|---|---|---|

@@ -57,8 +57,6 @@ export function fanoutConfig(sim: Simulator, token: string, streams: number) {
   });
   config.auth = { apiKeys: [{ name: 'bench', key: token, role: 'operator', projects: ['*'] }] };
   config.limits = { maxStreams: streams + 10, maxStreamsPerCaller: streams + 10 };
-  // Every open stream is an in-flight request to the load shedder: its default (256) would refuse N = 1000.
-  config.server = { maxInFlight: streams + 100 };
   return config;
 }
 

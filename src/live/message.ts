@@ -13,7 +13,7 @@ export interface LiveMessage {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function decode(payload: Buffer): { text: string; encoding: LiveMessage['payloadEncoding'] } {
+function text(payload: Buffer): { text: string; encoding: LiveMessage['payloadEncoding'] } {
   try {
     return { text: utf8.decode(payload), encoding: 'PLAIN' };
   } catch {
@@ -21,14 +21,29 @@ function decode(payload: Buffer): { text: string; encoding: LiveMessage['payload
   }
 }
 
-/** `maxPayloadBytes` bounds what one event may carry; larger payloads keep their size and lose their bytes. */
+/** One message reaches every stream on its filter as the same object: it is decoded once for all of them. */
+const decoded = new WeakMap<InboundMessage, LiveMessage>();
+
+/**
+ * `maxPayloadBytes` bounds what one event may carry; larger payloads keep their size and lose their bytes.
+ * The result is shared between streams: never change it.
+ */
 export function toLiveMessage(message: InboundMessage, maxPayloadBytes: number): LiveMessage {
+  let live = decoded.get(message);
+  if (!live) {
+    live = decode(message, maxPayloadBytes);
+    decoded.set(message, live);
+  }
+  return live;
+}
+
+function decode(message: InboundMessage, maxPayloadBytes: number): LiveMessage {
   const tooLarge = message.payload.length > maxPayloadBytes;
-  const decoded = tooLarge ? null : decode(message.payload);
+  const body = tooLarge ? null : text(message.payload);
   return {
     topic: message.topic,
-    payload: decoded?.text ?? null,
-    payloadEncoding: decoded?.encoding ?? 'BASE64',
+    payload: body?.text ?? null,
+    payloadEncoding: body?.encoding ?? 'BASE64',
     payloadBytes: message.payload.length,
     qos: message.qos,
     retain: message.retain,
