@@ -64,6 +64,7 @@ const outbound = (type: string): Reason =>
 export const BROAD_WRITES = {
   clearBans: () => 'every ban of the deployment',
   clearRetainedMessages: () => 'every retained message of the deployment',
+  clearAuthzRules: () => 'every authorization rule of the deployment',
   createBan: (args: { input: { kind: string; who: string } }): Reason =>
     BAN_REASONS[args.input.kind] ?? (args.input.kind === 'PEER_HOST_NET' ? cidrReason(args.input.who) : null),
   setAuthzRules: (args: { target: { kind: string } }): Reason =>

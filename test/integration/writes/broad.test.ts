@@ -86,6 +86,7 @@ const ROWS: Row[] = [
     narrow: `id: "broad-rule", ${rule([{ function: 'console' }])}`,
   },
   { name: 'clear every retained message', field: 'clearRetainedMessages', broad: '', narrow: null },
+  { name: 'clear every authorization rule', field: 'clearAuthzRules', broad: '', narrow: null },
   {
     name: 'a connector that sends data out',
     field: 'createConnector',

@@ -39,6 +39,7 @@ const JUSTIFICATION = [
   'createRule',
   'updateRule',
   'clearRetainedMessages',
+  'clearAuthzRules',
   // Data integrations that can open a path out of the broker (src/security/broad-writes.ts).
   'createAction',
   'updateAction',

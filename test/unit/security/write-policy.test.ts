@@ -28,6 +28,7 @@ type Row = [operation: string, broad: unknown, narrow: unknown];
 export const POLICY_TABLE: Row[] = [
   ['clearBans', { deploymentId: 'd' }, null],
   ['clearRetainedMessages', { deploymentId: 'd' }, null],
+  ['clearAuthzRules', { deploymentId: 'd' }, null],
   ['createBan', ban('CLIENT_ID_REGEX', '.*'), ban('CLIENT_ID', 'evil-1')],
   ['createBan', ban('USERNAME_REGEX', '^a'), ban('USERNAME', 'mallory')],
   ['createBan', ban('PEER_HOST_NET', '0.0.0.0/0'), ban('PEER_HOST_NET', '203.0.113.0/24')],

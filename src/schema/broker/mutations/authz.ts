@@ -156,3 +156,35 @@ builder.mutationFields((t) => ({
     }),
   }),
 }));
+
+const ClearAuthzRulesSuccess = builder
+  .objectRef<{ deploymentId: string }>('ClearAuthzRulesSuccess')
+  .implement({
+    description: 'The built-in database holds no authorization rule any more (usernames, client IDs and ALL)',
+    fields: (t) => ({ deploymentId: t.exposeString('deploymentId') }),
+  });
+
+builder.mutationField('clearAuthzRules', (t) =>
+  t.field({
+    type: ClearAuthzRulesSuccess,
+    description:
+      'v5 `DELETE /authorization/sources/built_in_database/rules`: every rule of every username and client ID ' +
+      'and the ALL rules, so a broad write (admin with a justification). NOT_SUPPORTED on v4.',
+    ...operatorOnly('clearAuthzRules'),
+    errors: { types: MUTATION_ERRORS, union: { name: 'ClearAuthzRulesResult' } },
+    args: {
+      ...writeArgs(t.arg, { justification: true }),
+      deploymentId: t.arg.string({ required: true }),
+    },
+    resolve: brokerMutation({
+      operation: 'clearAuthzRules',
+      args: () => z.object({ deploymentId }),
+      target: () => ['*'],
+      invalidates: () => ['authz'],
+      run: async (api, args) => {
+        await api.clearAuthzRules();
+        return { deploymentId: args.deploymentId };
+      },
+    }),
+  }),
+);
