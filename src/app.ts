@@ -151,6 +151,8 @@ export function createApp({ services, authenticate, readiness, shedder, keyPrefi
     plugins: [
       useBearerAuth(authenticate, callers),
       useOperationMetrics(services.metrics),
+      // Each operation validates the cached reads it makes against a cache epoch read after it began.
+      { onExecute: () => services.cache.begin(), onSubscribe: () => services.cache.begin() },
       ...createSecurityPlugins({
         config: services.config.security,
         store: services.store,

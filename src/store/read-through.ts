@@ -46,6 +46,11 @@ export interface ReadThroughCacheOptions {
    * @default 16 MiB
    */
   decodedBytes?: number;
+  /**
+   * Longest time one read of the fleet's cache epoch may validate this process's entries (see `begin`).
+   * @default 250
+   */
+  epochReuseMs?: number;
 }
 
 export interface ReadThroughCache {
@@ -64,6 +69,24 @@ export interface ReadThroughCache {
    * the scope gets a new version and entries written under an older one are ignored.
    */
   invalidateScope(scope: string): Promise<void>;
+  /**
+   * Marks the start of a GraphQL operation. Reads from now on validate this process's decoded entries with a
+   * read of the fleet's cache epoch issued after this call (see `currentEpoch`), so an operation sees every
+   * write and invalidation that completed, on any replica, before it began.
+   */
+  begin(): void;
+}
+
+/**
+ * A decoded entry this process keeps: `epoch` is the fleet's cache epoch under which it was last seen to be the
+ * current value of its key (its scope's version matched); while the epoch is unchanged and the entry is fresh,
+ * it is served without asking the store.
+ */
+interface Decoded {
+  raw: string;
+  schema: z.ZodType;
+  entry: Entry<unknown>;
+  epoch?: string | undefined;
 }
 
 interface Entry<T> {
@@ -90,6 +113,8 @@ function entrySchema<T>(schema: z.ZodType<T>): z.ZodType<Stored<T>> {
   }
   return built as z.ZodType<Stored<T>>;
 }
+
+const EPOCH_TTL_MS = 30 * 24 * 3600 * 1000;
 
 /** `{scope}rest` → `scope`; a key without a leading hash tag has no scope. */
 const result = <T>(entry: Entry<T>, source: ReadSource): ReadResult<T> => ({
@@ -124,7 +149,7 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
    * string); only when it holds exactly the bytes decoded last time is that decoding reused, so the same
    * value object is handed out again and hot polling skips JSON.parse and zod.
    */
-  const decoded = new Map<string, { raw: string; schema: z.ZodType; entry: Entry<unknown> }>();
+  const decoded = new Map<string, Decoded>();
   const decodedBudget = options.decodedBytes ?? 16 * 1024 * 1024;
   let decodedSize = 0;
   const forget = (key: string) => {
@@ -133,7 +158,7 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
     decodedSize -= item.raw.length;
     decoded.delete(key);
   };
-  const remember = (key: string, item: { raw: string; schema: z.ZodType; entry: Entry<unknown> }) => {
+  const remember = (key: string, item: Decoded) => {
     forget(key);
     if (item.raw.length > decodedBudget) return;
     decoded.set(key, item);
@@ -141,6 +166,46 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
     while (decodedSize > decodedBudget) forget(decoded.keys().next().value as string);
   };
   const lockKey = (key: string) => `${keyPrefix}lock:${key}`;
+
+  /**
+   * The in-process layer (L1). Every write, delete or scope bump, on any replica, gives the fleet a new cache
+   * epoch (one key) after it is done. An entry stamped with the current epoch is still the current value of
+   * its key, so a warm operation validates all its reads with one read of the epoch instead of one store read
+   * per key. That read is shared by the reads of every operation that began before it was issued (`begin`
+   * moves the generation on; a local write does too), so no operation uses an epoch read from before it began,
+   * and a process makes at most one epoch read per operation. An epoch read is reused for at most
+   * `epochReuseMs`, and not at all before the first operation or after a local write: a program that never
+   * calls `begin` validates every read.
+   */
+  const epochKey = `${keyPrefix}epoch`;
+  const epochReuseMs = options.epochReuseMs ?? 250;
+  let generation = 0;
+  /** The generation the latest `begin` started; reads share an epoch read only within an operation's. */
+  let operationGeneration = -1;
+  let snapshot: { generation: number; at: number; epoch: Promise<string | null> } | null = null;
+  function currentEpoch(): Promise<string | null> {
+    const at = performance.now();
+    const shared = snapshot?.generation === generation && generation === operationGeneration;
+    if (shared && snapshot && at - snapshot.at < epochReuseMs) return snapshot.epoch;
+    const epoch = store.get(epochKey).then(
+      (value) => value ?? '',
+      () => null,
+    );
+    snapshot = { generation, at, epoch };
+    return epoch;
+  }
+  /** After a change is in the store: other replicas revalidate, and so do later reads here. */
+  async function newEpoch() {
+    generation++;
+    // A plain value (one GET to read it); should it ever expire, the next epoch is '' — a change like any other.
+    await store.set(epochKey, randomUUID(), EPOCH_TTL_MS);
+    generation++;
+  }
+  function stamp(key: string, entry: Entry<unknown>, epoch: string | null) {
+    if (epoch === null) return;
+    const item = decoded.get(key);
+    if (item && item.entry === entry) item.epoch = epoch;
+  }
 
   /** The raw entry and its scope's version, in one store call. */
   async function readRaw(key: string): Promise<{ raw: string | null; version: string }> {
@@ -159,7 +224,7 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
       return null;
     }
     const entry = { value: parsed.data.v as T, fetchedAt: parsed.data.t, version: parsed.data.g ?? '' };
-    remember(key, { raw, schema, entry });
+    remember(key, { raw, schema, entry, epoch: undefined });
     return entry;
   }
 
@@ -175,10 +240,18 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
     }
   }
 
-  async function save<T>(key: string, entry: Entry<T>, ttl: { ttlMs: number; staleTtlMs: number }) {
+  async function save<T>(
+    key: string,
+    entry: Entry<T>,
+    ttl: { ttlMs: number; staleTtlMs: number },
+    schema?: z.ZodType<T>,
+  ) {
     const stored: Stored<T> = { v: entry.value, t: entry.fetchedAt };
     if (entry.version) stored.g = entry.version;
-    await store.set(fullKey(key), JSON.stringify(stored), Math.max(ttl.ttlMs, ttl.staleTtlMs));
+    const raw = JSON.stringify(stored);
+    await store.set(fullKey(key), raw, Math.max(ttl.ttlMs, ttl.staleTtlMs));
+    // What this process just stored is what a read would decode from it.
+    if (schema) remember(key, { raw, schema, entry: entry as Entry<unknown>, epoch: undefined });
   }
 
   const isFresh = (entry: Entry<unknown>, ttlMs: number) => now() - entry.fetchedAt < ttlMs;
@@ -214,18 +287,30 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
    * Fetches and caches under `version`, the scope version read before the fetch: if the scope is bumped
    * meanwhile, the value is saved under the old version and so never served as current.
    */
-  async function fetchAndSave<T>(key: string, opts: ReadOptions<T>, version: string): Promise<ReadResult<T>> {
+  async function fetchAndSave<T>(
+    key: string,
+    opts: ReadOptions<T>,
+    version: string,
+    epoch: string | null,
+  ): Promise<ReadResult<T>> {
     const value = await opts.fetch();
     const entry = { value, fetchedAt: now(), version };
     // A value that could not be cached is still the right answer for this caller.
-    await save(key, entry, opts).catch((error: unknown) =>
-      logger?.warn({ err: error, key }, 'Could not cache value'),
+    await save(key, entry, opts, opts.schema).then(
+      // The epoch was read before `version`: if the scope was bumped since, the epoch has moved on too.
+      () => stamp(key, entry, epoch),
+      (error: unknown) => logger?.warn({ err: error, key }, 'Could not cache value'),
     );
     return result(entry, 'UPSTREAM');
   }
 
   /** One fetch per key across replicas: take the lock and fetch, or wait for whoever holds it. */
-  async function fetchSingle<T>(key: string, opts: ReadOptions<T>, version: string): Promise<ReadResult<T>> {
+  async function fetchSingle<T>(
+    key: string,
+    opts: ReadOptions<T>,
+    version: string,
+    epoch: string | null,
+  ): Promise<ReadResult<T>> {
     // Waiting runs on the monotonic clock: the injected `now` only dates entries.
     const deadline = performance.now() + lockWaitMs;
     const since = now();
@@ -233,7 +318,7 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
       const token = randomUUID();
       if (await store.setIfAbsent(lockKey(key), token, lockTtlMs)) {
         try {
-          return await fetchAndSave(key, opts, version);
+          return await fetchAndSave(key, opts, version, epoch);
         } finally {
           await store.delIfEquals(lockKey(key), token).catch(() => undefined);
         }
@@ -243,16 +328,21 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
       if (outcome !== 'free') return result(outcome, 'CACHE');
     }
     logger?.warn({ key, lockWaitMs }, 'Waited too long for another replica to fetch; fetching here');
-    return fetchAndSave(key, opts, version);
+    return fetchAndSave(key, opts, version, epoch);
   }
 
   /** Coalesces identical concurrent reads of this process into one promise. */
-  function coalesced<T>(key: string, opts: ReadOptions<T>, version: string): Promise<ReadResult<T>> {
+  function coalesced<T>(
+    key: string,
+    opts: ReadOptions<T>,
+    version: string,
+    epoch: string | null,
+  ): Promise<ReadResult<T>> {
     const running = inflight.get(key);
     if (running) return running as Promise<ReadResult<T>>;
     const started = (async () => {
       try {
-        return await fetchSingle(key, opts, version);
+        return await fetchSingle(key, opts, version, epoch);
       } finally {
         inflight.delete(key);
       }
@@ -271,14 +361,24 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
   }
 
   async function read<T>(key: string, opts: ReadOptions<T>): Promise<ReadResult<T>> {
+    const epoch = await currentEpoch();
+    const known = decoded.get(key);
+    if (
+      epoch !== null &&
+      known?.epoch === epoch &&
+      known.schema === opts.schema &&
+      isFresh(known.entry, opts.ttlMs)
+    )
+      return result(known.entry as Entry<T>, 'CACHE');
     const { entry, version } = await load(key, opts.schema);
+    if (entry) stamp(key, entry, epoch);
     if (entry && isFresh(entry, opts.ttlMs)) return result(entry, 'CACHE');
     if (entry && opts.refreshInBackground !== false) {
-      coalesced(key, opts, version).catch((error: unknown) => staleServed(error, key));
+      coalesced(key, opts, version, epoch).catch((error: unknown) => staleServed(error, key));
       return result(entry, 'STALE');
     }
     try {
-      return await coalesced(key, opts, version);
+      return await coalesced(key, opts, version, epoch);
     } catch (error) {
       if (!entry) throw error;
       staleServed(error, key);
@@ -290,13 +390,26 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
   async function write<T>(key: string, value: T, options: Parameters<ReadThroughCache['write']>[2]) {
     const { version } = await readRaw(key);
     await save(key, { value, fetchedAt: options.fetchedAt ?? now(), version }, options);
+    forget(key);
+    await newEpoch();
   }
 
   return {
     read,
     write,
     peek: async (key, schema) => (await load(key, schema)).entry,
-    invalidate: async (...keys) => store.del(...keys.map(fullKey)),
-    invalidateScope: (scope) => store.bumpScope(versionKey(scope)),
+    invalidate: async (...keys) => {
+      await store.del(...keys.map(fullKey));
+      for (const key of keys) forget(key);
+      await newEpoch();
+    },
+    invalidateScope: async (scope) => {
+      await store.bumpScope(versionKey(scope));
+      await newEpoch();
+    },
+    begin: () => {
+      generation++;
+      operationGeneration = generation;
+    },
   };
 }
