@@ -18,7 +18,10 @@ const ROOTS = ['Deployment', 'Query', 'Mutation'];
 
 /** The field names a cell mentions: `Type.field(...)`, `field(...)`, several separated by `,` or `/`. */
 function named(text: string): Array<{ type: string | null; field: string }> {
-  const cell = text.replace(/\([^)]*\)/g, '').replace(/^≈\s*/, '').trim();
+  const cell = text
+    .replace(/\([^)]*\)/g, '')
+    .replace(/^≈\s*/, '')
+    .trim();
   return [...cell.matchAll(/(?:([A-Z]\w*)\.)?([a-z]\w*)(?=\(|\s|,|$)/g)]
     .filter((m) => m.index === 0 || /[\s,/]/.test(cell[m.index - 1] ?? ''))
     .map((m) => ({ type: m[1] ?? null, field: m[2]! }))
