@@ -89,6 +89,8 @@ export function writeMutation<Parsed, Result>(spec: WriteMutation<Parsed, Result
         { ...line, ...entry, durationMs: performance.now() - started },
         spec.auditMessage,
       );
+    // Said before anything can refuse, so a refused preview is not logged as an attempted write.
+    if ((rawArgs as { dryRun?: unknown } | null)?.dryRun === true) line.dryRun = true;
     try {
       const options = parseArgs(writeOptions, rawArgs);
       const parsed = parseArgs(spec.args(context), rawArgs);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { Ban } from '../../../broker/api.ts';
+import type { Ban, BrokerApi } from '../../../broker/api.ts';
 import { untilWrite } from '../../../broker/dry-run.ts';
+import { NotFoundError } from '../../../errors.ts';
 import { BAN_KINDS, banTarget, newBan } from '../../../validation/ban.ts';
 import { deploymentId } from '../../../validation/identifiers.ts';
 import { builder } from '../../builder.ts';
@@ -64,6 +65,20 @@ const banOf = (args: { input: z.output<ReturnType<typeof newBan>> }, by: string)
 
 const kinds = z.enum(BAN_KINDS);
 
+/** Pages read to find one ban (EMQX has no read of a single ban); beyond them a dry run assumes it exists. */
+const MAX_BAN_PAGES = 20;
+const BAN_PAGE = 100;
+
+/** Whether EMQX holds this ban now, as far as the first MAX_BAN_PAGES pages tell. */
+async function banExists(api: BrokerApi, kind: Ban['kind'], who: string): Promise<boolean> {
+  for (let page = 1; page <= MAX_BAN_PAGES; page++) {
+    const found = await api.listBans({ page, limit: BAN_PAGE });
+    if (found.items.some((ban) => ban.kind === kind && ban.who === who)) return true;
+    if (!found.hasNext) return false;
+  }
+  return true;
+}
+
 builder.mutationFields((t) => ({
   createBan: t.field({
     type: CreateBanSuccess,
@@ -111,6 +126,9 @@ builder.mutationFields((t) => ({
       },
       preview: async (api, args) => {
         await untilWrite(api.deleteBan(args.kind, args.who));
+        // v5 answers 404 for no such ban; v4 deletes are idempotent, so there the answer is the same either way.
+        if (api.version === 'v5' && !(await banExists(api, args.kind, args.who)))
+          throw new NotFoundError(`No ${args.kind} ban for ${args.who}`);
         return { kind: args.kind, who: args.who };
       },
     }),
