@@ -24,11 +24,23 @@ type StoredRecord =
   | { state: 'done'; hash: string; ok: false; error: string };
 
 /**
- * Outcomes after which the write may have happened, so a repeat must answer them rather than try again. Every
- * other error is a refusal before anything changed (bad input, role, quota, not found, EMQX saying no), which
- * frees the key for the same request to be sent again.
+ * UPSTREAM_UNAVAILABLE reasons that say nothing was sent: the connection was refused, no local call slot came
+ * free, or the circuit was open. Any other UPSTREAM_UNAVAILABLE (EMQX answered 5xx, the caller went away
+ * mid-call) may follow a write that happened.
  */
-const KEPT_ERRORS: ReadonlySet<string> = new Set(['OUTCOME_UNKNOWN', 'UPSTREAM_UNAVAILABLE']);
+const NOT_SENT: ReadonlySet<string> = new Set(['unreachable', 'busy', 'open']);
+
+/**
+ * Whether the write may have happened, so a repeat must answer this outcome rather than try again. Every other
+ * error is a refusal before anything changed (bad input, role, quota, not found, EMQX saying no, an upstream the
+ * gateway could not send to), which frees the key for the same request to be sent again.
+ */
+function mayHaveWritten(error: unknown): boolean {
+  if (!(error instanceof ExpectedError)) return true;
+  if (error.code === 'OUTCOME_UNKNOWN') return true;
+  if (error instanceof UpstreamUnavailableError) return !NOT_SENT.has(error.reason);
+  return false;
+}
 
 export interface IdempotencyOptions {
   /** The fleet's shared store itself (Redis), never a local fallback: a key that only one replica knows is no key. */
@@ -110,8 +122,7 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
     try {
       value = await work();
     } catch (error) {
-      const code = error instanceof ExpectedError ? error.code : 'OUTCOME_UNKNOWN';
-      if (!KEPT_ERRORS.has(code)) {
+      if (!mayHaveWritten(error)) {
         await store.delIfEquals(key, owner).catch(() => undefined);
         throw error;
       }
