@@ -23,6 +23,8 @@ export interface WriteMutation<Parsed, Result> {
   target: (args: Parsed) => string[];
   /** The deployment the audit line names ('' for none, e.g. one not created yet). */
   deploymentId: (args: Parsed) => string;
+  /** The deployment the answer names, when the arguments cannot (createDeployment): the audit line's, then. */
+  resultDeploymentId?: (result: Result) => string;
   run: (args: Parsed, context: GatewayContext) => Promise<Result>;
   /**
    * Everything `run` does up to the write, plus reads that say what it would do; never a write. Present
@@ -101,6 +103,7 @@ export function writeMutation<Parsed, Result>(spec: WriteMutation<Parsed, Result
       if (decision.broad) line.broad = decision.broad;
       if (decision.justification) line.justification = decision.justification;
       const result = await perform(spec, parsed, rawArgs, options, context, line);
+      if (spec.resultDeploymentId) line.deploymentId = spec.resultDeploymentId(result);
       const items = spec.items?.(result);
       audit({ outcome: items && items.failed > 0 ? 'partial' : 'success', ...(items ? { items } : {}) });
       return result;

@@ -108,6 +108,7 @@ builder.mutationField('createDeployment', (t) =>
       args: () => createArgs,
       target: () => [],
       deploymentId: () => '',
+      resultDeploymentId: (result) => result.deployment.deploymentId,
       run: async (args, context) => ({
         deployment: await context.services.lifecycle.create(args.input, context.requestId),
       }),
