@@ -55,4 +55,11 @@ mutation StartAnalytics {
   }
 }
 `,
+  `# Live data: the demo devices' telemetry as it arrives (operator; over SSE). Ends after 5 messages; ▶ for more.
+subscription Telemetry {
+  mqttMessages(deploymentId: "a1b2c3d4", topicFilter: "#", maxMessages: 5) {
+    topic payload qos retain receivedAt
+  }
+}
+`,
 ];

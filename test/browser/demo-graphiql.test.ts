@@ -58,8 +58,8 @@ describe.skipIf(browserUnavailable)('GraphiQL on the demo, in Chromium', { timeo
     await page.goto(`${demo.url}/graphql`);
     await expect
       .poll(() => page.locator('.graphiql-tab').allInnerTexts())
-      .toEqual(['Deployments', 'Brokers', 'Retained', 'Broadcast', 'StartAnalytics']);
-    expect(DEMO_EXAMPLES).toHaveLength(5);
+      .toEqual(['Deployments', 'Brokers', 'Retained', 'Broadcast', 'StartAnalytics', 'Telemetry']);
+    expect(DEMO_EXAMPLES).toHaveLength(6);
     await ranAsExpected(page, '"deploymentId": "a1b2c3d4"');
     await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
     const docs = page.locator('.graphiql-doc-explorer');
@@ -76,8 +76,22 @@ describe.skipIf(browserUnavailable)('GraphiQL on the demo, in Chromium', { timeo
 
     // A reload brings back the same tabs, the token in them, and the tab that was open.
     await page.reload();
-    await expect.poll(() => page.locator('.graphiql-tab').count()).toBe(5);
+    await expect.poll(() => page.locator('.graphiql-tab').count()).toBe(6);
     await ranAsExpected(page, '"deploymentId": "a1b2c3d4"');
+    expect(problems).toEqual([]);
+  });
+
+  it("streams a device's telemetry in the Telemetry tab (a live subscription over SSE)", async () => {
+    const { page, blocked, problems } = await browser.newPage();
+    await page.goto(`${demo.url}/graphql`);
+    await page.locator('.graphiql-tab', { hasText: 'Telemetry' }).click();
+    await expect.poll(() => textOf(page, '.graphiql-query-editor')).toContain('subscription Telemetry');
+    await page.getByRole('button', { name: /Execute query/ }).click();
+    // The result pane shows the stream's latest message: a device topic with its payload.
+    await expect
+      .poll(() => textOf(page, '.result-window'), { timeout: 120_000 })
+      .toMatch(/"mqttMessages": \{ "topic": "[^"]+", "payload":/);
+    expect(blocked).toEqual([]);
     expect(problems).toEqual([]);
   });
 
