@@ -2,9 +2,14 @@ import DataLoader from 'dataloader';
 import { assertCallerPresent, type GatewayContext } from '../context.ts';
 import { BrokerNotConfiguredError, DeploymentNotRunningError } from '../errors.ts';
 import { type Deployment, deploymentStatus, deploymentType } from '../platform/model.ts';
-import type { BrokerApi, Fetched, MqttClient, MqttSubscription } from './api.ts';
+import type { BrokerApi, Fetched, MqttClient, MqttSubscription, Page } from './api.ts';
 import { serverlessView } from './serverless.ts';
-import { loadSubscriptions } from './subscriptions-batch.ts';
+import {
+  loadSubscriptions,
+  type SubscriptionBatchOptions,
+  scanAllowed,
+  scanPage,
+} from './subscriptions-batch.ts';
 
 /**
  * Per-request access to a deployment's broker: the guard (configured? running?) and the request's
@@ -18,6 +23,11 @@ export interface DeploymentBroker {
   clients: DataLoader<string, Fetched<MqttClient | null>>;
   /** A client's subscriptions ([] for an unknown client). */
   subscriptions: DataLoader<string, Fetched<MqttSubscription[]>>;
+  /**
+   * Starts reading the deployment's subscription table now, alongside a page of clients whose subscriptions
+   * the query asks for; the `subscriptions` loader then answers from it. Once per request and deployment.
+   */
+  prefetchSubscriptions(): void;
 }
 
 const perRequest = new WeakMap<GatewayContext, Map<string, DeploymentBroker>>();
@@ -42,14 +52,22 @@ export function guardedApi(
 
 function createDeploymentBroker(context: GatewayContext, api: BrokerApi): DeploymentBroker {
   const { brokers, config } = context.services;
+  const batch: SubscriptionBatchOptions = {
+    api,
+    registry: brokers,
+    scanLimit: config.limits.subscriptionScanLimit,
+  };
+  let prefetched: Promise<Page<MqttSubscription>> | undefined;
   return {
     api,
     clients: new DataLoader((ids) => api.getClients(ids), { maxBatchSize: 500 }),
-    subscriptions: new DataLoader(
-      (ids) =>
-        loadSubscriptions({ api, registry: brokers, scanLimit: config.limits.subscriptionScanLimit }, ids),
-      { maxBatchSize: 500 },
-    ),
+    subscriptions: new DataLoader((ids) => loadSubscriptions(batch, ids, prefetched), { maxBatchSize: 500 }),
+    prefetchSubscriptions() {
+      if (prefetched || !scanAllowed(batch)) return;
+      prefetched = scanPage(batch);
+      // Awaited (and its failure handled) by the loader; a page of no clients never asks.
+      prefetched.catch(() => undefined);
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import type { BrokerApi, Fetched, MqttSubscription } from './api.ts';
+import type { BrokerApi, Fetched, MqttSubscription, Page } from './api.ts';
 import type { BrokerRegistry } from './registry.ts';
 
 /**
@@ -30,9 +30,24 @@ async function perClient(
   );
 }
 
-async function scan(options: SubscriptionBatchOptions, clientIds: readonly string[]) {
-  const { api, registry, scanLimit } = options;
-  const page = await api.listSubscriptions({}, { page: 1, limit: scanLimit });
+/** Whether a scan of the table is worth trying for this deployment now (not found too big lately). */
+export function scanAllowed(options: SubscriptionBatchOptions): boolean {
+  const tooBigUntil = options.registry.scanTooBigUntil.get(options.api.deploymentId) ?? 0;
+  return options.scanLimit > 0 && Date.now() >= tooBigUntil;
+}
+
+/** The first page of the subscription table, as big as a scan reads it. */
+export function scanPage(options: SubscriptionBatchOptions): Promise<Page<MqttSubscription>> {
+  return options.api.listSubscriptions({}, { page: 1, limit: options.scanLimit });
+}
+
+async function scan(
+  options: SubscriptionBatchOptions,
+  clientIds: readonly string[],
+  prefetched?: Promise<Page<MqttSubscription>>,
+) {
+  const { api, registry } = options;
+  const page = await (prefetched ?? scanPage(options));
   if (page.hasNext) {
     registry.scanTooBigUntil.set(api.deploymentId, Date.now() + TOO_BIG_MEMORY_MS);
     return null;
@@ -46,15 +61,21 @@ async function scan(options: SubscriptionBatchOptions, clientIds: readonly strin
   return clientIds.map((id) => ({ value: byClient.get(id) ?? [], freshness: page.freshness }));
 }
 
+/**
+ * `prefetched`: the scan, started with the page of clients these subscriptions belong to (so a cold dashboard
+ * waits one upstream delay, not two); already paid for, it is used however few clients there are.
+ */
 export async function loadSubscriptions(
   options: SubscriptionBatchOptions,
   clientIds: readonly string[],
+  prefetched?: Promise<Page<MqttSubscription>>,
 ): Promise<Array<Fetched<MqttSubscription[]>>> {
-  const tooBigUntil = options.registry.scanTooBigUntil.get(options.api.deploymentId) ?? 0;
-  const scanWorth =
-    clientIds.length >= SCAN_FROM_CLIENTS && options.scanLimit > 0 && Date.now() >= tooBigUntil;
-  if (scanWorth) {
-    const scanned = await scan(options, clientIds);
+  if (prefetched || (clientIds.length >= SCAN_FROM_CLIENTS && scanAllowed(options))) {
+    const scanned = await scan(options, clientIds, prefetched).catch((error: unknown) => {
+      // A failed prefetch is retried per client, as a scan that found the table too big is.
+      if (prefetched) return null;
+      throw error;
+    });
     if (scanned) return scanned;
   }
   return perClient(options.api, clientIds);

@@ -111,6 +111,19 @@ function projection(selected: Set<string>): MqttClientField[] | undefined {
   return fields.length < ALL_FIELDS.length ? fields : undefined;
 }
 
+/**
+ * A page of clients whose subscriptions are asked for: the subscription table is read at the same time as the
+ * page (one upstream delay, as a hand-written client would), when a scan would answer them anyway (three or more
+ * clients). A deployment that cannot be asked is left to the page's own guard to report.
+ */
+function prefetchSubscriptions(context: GatewayContext, deployment: Deployment) {
+  try {
+    brokerOf(context, deployment).prefetchSubscriptions();
+  } catch {
+    // BROKER_NOT_CONFIGURED, DEPLOYMENT_NOT_RUNNING: the page reports it.
+  }
+}
+
 builder.objectFields(DeploymentRef, (t) => ({
   clients: t.connection(
     {
@@ -121,7 +134,10 @@ builder.objectFields(DeploymentRef, (t) => ({
       args: { filter: t.arg({ type: ClientFilter }) },
       validate: pageSize,
       resolve: (deployment, args, context, info) => {
-        const fields = projection(selectedNodeFields(info));
+        const selected = selectedNodeFields(info);
+        if (selected.has('subscriptions') && (args.first ?? 20) >= 3)
+          prefetchSubscriptions(context, deployment);
+        const fields = projection(selected);
         const query: ClientQuery = args.filter ?? {};
         return brokerConnection(
           context,
