@@ -11,6 +11,7 @@ import { LANDING_HEADERS, renderLandingPage } from './graphiql/landing.ts';
 import { type GraphiQLCustomization, gatewayGraphiQL } from './graphiql/options.ts';
 import { useOperationMetrics } from './observability.ts';
 import { visibleDeployments } from './platform/access.ts';
+import { createBudget, withBudget } from './resilience/deadline.ts';
 import { buildSchema } from './schema/index.ts';
 import { createSecurityPlugins, securityOptions } from './security/index.ts';
 import type { Services } from './services.ts';
@@ -207,16 +208,27 @@ export function createApp({ services, authenticate, readiness, shedder, keyPrefi
     const verdict = shedder?.verdict(inFlight);
     if (verdict) return shed(res, verdict, services);
     inFlight++;
+    // One budget for the whole request, from admission; a caller that leaves before its answer aborts it.
+    const gone = new AbortController();
+    const budget = createBudget(services.config.upstream.timeoutMs, { callerSignal: gone.signal });
     let counted = true;
     const release = () => {
       if (!counted) return;
       counted = false;
       inFlight--;
     };
-    res.once('close', release);
-    // A subscription's response stays open while it streams: from then on limits.maxStreams bounds it.
-    onEventStream(res, release);
-    return yoga(req, res, { req, res });
+    res.once('close', () => {
+      release();
+      if (!res.writableFinished) gone.abort();
+      budget.dispose();
+    });
+    // A subscription's response stays open while it streams: from then on limits.maxStreams bounds it, and its
+    // events are not bound by the budget of the request that opened it (a disconnect still aborts it).
+    onEventStream(res, () => {
+      release();
+      budget.lift();
+    });
+    return withBudget(budget, () => yoga(req, res, { req, res }));
   }
 
   return { yoga, handle };

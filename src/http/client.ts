@@ -2,6 +2,7 @@ import { Agent, request, errors as undiciErrors } from 'undici';
 import { OutcomeUnknownError, UpstreamUnavailableError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
+import { abortReason, type Budget, currentBudget } from '../resilience/deadline.ts';
 
 /**
  * The life of one upstream call, written once: auth → URL → send with timeouts → status → parse.
@@ -83,10 +84,21 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     connections: 64,
   });
 
-  async function once(call: UpstreamCall): Promise<UpstreamReply> {
+  /**
+   * Within the request's budget: a call never outlives it. A caller leaving does not cut a call already sent: its
+   * answer still fills the cache for everyone (and a write cut short would not be undone, only lose its outcome);
+   * calls not yet started for a gone caller never start (see `call`).
+   */
+  function signalsOf(call: UpstreamCall, budget: Budget | undefined): { signal: AbortSignal; ms: number } {
+    const ms = Math.max(1, Math.ceil(Math.min(timeoutMs, budget?.remainingMs() ?? timeoutMs)));
+    const timeout = AbortSignal.timeout(ms);
+    return { signal: call.signal ? AbortSignal.any([timeout, call.signal]) : timeout, ms };
+  }
+
+  async function once(call: UpstreamCall, budget: Budget | undefined): Promise<UpstreamReply> {
     const url = call.query && [...call.query.keys()].length > 0 ? `${call.url}?${call.query}` : call.url;
     const basic = Buffer.from(`${call.credentials.user}:${call.credentials.password}`).toString('base64');
-    const signals = [AbortSignal.timeout(timeoutMs), ...(call.signal ? [call.signal] : [])];
+    const { signal, ms } = signalsOf(call, budget);
     const response = await request(url, {
       dispatcher: agent,
       method: call.method,
@@ -97,9 +109,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         ...(call.requestId ? { 'x-request-id': call.requestId } : {}),
       },
       body: call.body === undefined ? undefined : JSON.stringify(call.body),
-      signal: AbortSignal.any(signals),
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
+      signal,
+      headersTimeout: ms,
+      bodyTimeout: ms,
     });
     const text = await response.body.text();
     const contentType = response.headers['content-type'];
@@ -114,9 +126,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const attempts = call.idempotent ? 1 + (options.readRetries ?? 1) : 1;
     const started = performance.now();
     const labels = { api: call.api, endpoint: call.endpoint };
+    const budget = currentBudget();
     for (let attempt = 1; ; attempt++) {
+      // Nothing is sent for a caller that left or a request whose budget is spent.
+      if (budget?.signal.aborted) throw abortReason(budget.signal);
+      const sentAt = performance.now();
+      const capped = budget !== undefined && budget.remainingMs() < timeoutMs;
       try {
-        const reply = await once(call);
+        const reply = await once(call, budget);
         options.metrics?.upstreamCalls.inc({ ...labels, status: String(reply.status) });
         options.metrics?.upstreamSeconds.observe(labels, (performance.now() - started) / 1000);
         options.logger.debug(
@@ -130,10 +147,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           (error as Error).name === 'TimeoutError'
             ? 'timeout'
             : ((error as { code?: string }).code ?? 'error');
-        options.metrics?.upstreamCalls.inc({ ...labels, status: reason });
-        options.logger.warn({ ...labels, method: call.method, reason, attempt }, 'upstream call failed');
+        const byBudget = budget !== undefined && capped && reason === 'timeout';
+        options.metrics?.upstreamCalls.inc({ ...labels, status: byBudget ? 'deadline' : reason });
+        const line = { ...labels, method: call.method, reason, attempt };
+        if (byBudget) options.logger.debug(line, 'upstream call cut by the request budget');
+        else options.logger.warn(line, 'upstream call failed');
         if (call.signal?.aborted)
           throw new UpstreamUnavailableError('The request was cancelled', 'cancelled');
+        if (byBudget && (call.idempotent || unsent)) throw cutByBudget(budget, performance.now() - sentAt);
         if (!call.idempotent && !unsent) throw new OutcomeUnknownError(`${call.endpoint}`);
         if (attempt >= attempts || !unsent) {
           throw new UpstreamUnavailableError(
@@ -145,6 +166,21 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         }
       }
     }
+  }
+
+  /**
+   * A read cut by the request's budget. When the upstream had most of a whole call's time (half of `timeoutMs`)
+   * and still said nothing, that is a timeout of the upstream, which its breaker counts; a call that started with
+   * little budget left says nothing about the upstream's health, and the caller leaving even less.
+   */
+  function cutByBudget(budget: Budget, ranMs: number): Error {
+    const reason = abortReason(budget.signal);
+    if (reason instanceof UpstreamUnavailableError && ranMs >= timeoutMs / 2)
+      return new UpstreamUnavailableError(
+        `The upstream did not answer within ${Math.round(ranMs)} ms`,
+        'timeout',
+      );
+    return reason;
   }
 
   return { call, close: () => agent.close() };

@@ -11,6 +11,7 @@ import {
 import { type HttpClient, retryAfterMs, type UpstreamReply } from '../http/client.ts';
 import type { Logger } from '../logger.ts';
 import type { CircuitBreaker } from '../resilience/breaker.ts';
+import { assertBudgetLeft } from '../resilience/deadline.ts';
 import type { QuotaGuard } from '../store/quotas.ts';
 import {
   type CreateDeploymentRequest,
@@ -57,7 +58,10 @@ export function createPlatformApi({ config, http, quotas, logger, breaker }: Pla
     path: string,
     options: { body?: unknown; requestId?: string } = {},
   ): Promise<UpstreamReply> {
+    // No quota is spent on a call that could not be sent in time anyway.
+    assertBudgetLeft();
     await quotas.take(endpoint);
+    assertBudgetLeft();
     const reply = await http.call({
       api: 'platform',
       endpoint,

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import { CallerGoneError } from '../context.ts';
+import { DeadlineExceededError } from '../resilience/deadline.ts';
 import { type Store, StoreUnavailableError } from './store.ts';
 
 export interface FailoverStoreOptions {
@@ -74,6 +76,8 @@ export function createFailoverStore(options: FailoverStoreOptions): FailoverStor
       onSuccess();
       return result;
     } catch (error) {
+      // The request's budget ended or its caller left: Redis did nothing wrong, and nobody waits for a fallback.
+      if (error instanceof DeadlineExceededError || error instanceof CallerGoneError) throw error;
       onFailure(operation, error);
       return onFallback();
     }

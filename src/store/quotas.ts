@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
+import { CallerGoneError } from '../context.ts';
 import { RateLimitedError } from '../errors.ts';
+import { DeadlineExceededError } from '../resilience/deadline.ts';
 import type { Store } from './store.ts';
 
 export interface QuotaLimit {
@@ -108,7 +110,8 @@ export function createQuotaGuard(options: QuotaGuardOptions): QuotaGuard {
   async function guarded<T>(endpoint: string, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
-    } catch {
+    } catch (error) {
+      if (error instanceof DeadlineExceededError || error instanceof CallerGoneError) throw error;
       throw storeDown(endpoint);
     }
   }

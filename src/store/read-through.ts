@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { CallerGoneError } from '../context.ts';
 import { ExpectedError } from '../errors.ts';
+import { assertBudgetLeft, currentBudget, DeadlineExceededError, pause } from '../resilience/deadline.ts';
+import { type SharedWork, startSharedWork } from '../resilience/shared-work.ts';
 import type { Store } from './store.ts';
 
 export type ReadSource = 'UPSTREAM' | 'CACHE' | 'STALE';
@@ -34,9 +36,12 @@ export interface ReadThroughCacheOptions {
   store: Store;
   /** Namespace of every key, with a version so a format change never reads old entries: `gw:v1:`. */
   keyPrefix: string;
-  /** @default 10_000 */
+  /** Lock lifetime for fetches outside a request; inside one, the request budget plus a second. @default 10_000 */
   lockTtlMs?: number;
-  /** How long a replica waits for another one's fetch before fetching itself. @default 5_000 */
+  /**
+   * How long a replica waits for another one's fetch before fetching itself; inside a request at most a quarter
+   * of its budget, so that its own fetch still has time. @default 5_000
+   */
   lockWaitMs?: number;
   logger?: Pick<Logger, 'warn' | 'debug'>;
   /** @default Date.now */
@@ -115,6 +120,9 @@ function entrySchema<T>(schema: z.ZodType<T>): z.ZodType<Stored<T>> {
 }
 
 const EPOCH_TTL_MS = 30 * 24 * 3600 * 1000;
+/** The request's budget ended or its caller left: not a store failure, so nothing falls back or retries. */
+const isAbort = (error: unknown) =>
+  error instanceof DeadlineExceededError || error instanceof CallerGoneError;
 
 /** `{scope}rest` → `scope`; a key without a leading hash tag has no scope. */
 const result = <T>(entry: Entry<T>, source: ReadSource): ReadResult<T> => ({
@@ -138,7 +146,7 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
   const lockTtlMs = options.lockTtlMs ?? 10_000;
   const lockWaitMs = options.lockWaitMs ?? 5_000;
   const now = options.now ?? Date.now;
-  const inflight = new Map<string, Promise<ReadResult<unknown>>>();
+  const inflight = new Map<string, SharedWork<ReadResult<unknown>>>();
 
   const fullKey = (key: string) => `${keyPrefix}${key}`;
   /** Shares the scope's hash tag, so it lives in the slot of the keys it versions. */
@@ -235,6 +243,7 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
       const entry = raw === null ? null : decode(key, raw, schema);
       return { entry: entry?.version === version ? entry : null, version };
     } catch (error) {
+      if (isAbort(error)) throw error;
       logger?.warn({ err: error, key }, 'Cached entry unreadable; refetching');
       return { entry: null, version: '' };
     }
@@ -271,8 +280,9 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
     since: number,
     deadline: number,
   ): Promise<Entry<T> | 'free' | null> {
-    for (let pause = 10; performance.now() < deadline; pause = Math.min(pause * 2, 100)) {
-      await delay(Math.min(pause, Math.max(1, deadline - performance.now())));
+    const signal = currentBudget()?.signal;
+    for (let step = 10; performance.now() < deadline; step = Math.min(step * 2, 100)) {
+      await pause(Math.min(step, Math.max(1, deadline - performance.now())), signal);
       const found = await fetchedSince(key, opts, since);
       if (found) return found;
       if ((await store.get(lockKey(key)).catch(() => null)) !== null) continue;
@@ -312,11 +322,15 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
     epoch: string | null,
   ): Promise<ReadResult<T>> {
     // Waiting runs on the monotonic clock: the injected `now` only dates entries.
-    const deadline = performance.now() + lockWaitMs;
+    const budget = currentBudget();
+    const waitMs = budget ? Math.min(lockWaitMs, budget.totalMs / 4, budget.remainingMs()) : lockWaitMs;
+    const ttlMs = budget ? budget.totalMs + 1_000 : lockTtlMs;
+    const deadline = performance.now() + waitMs;
     const since = now();
     while (performance.now() < deadline) {
+      // A random token per attempt: only its owner releases the lock (compare-and-delete).
       const token = randomUUID();
-      if (await store.setIfAbsent(lockKey(key), token, lockTtlMs)) {
+      if (await store.setIfAbsent(lockKey(key), token, ttlMs)) {
         try {
           return await fetchAndSave(key, opts, version, epoch);
         } finally {
@@ -327,28 +341,32 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
       if (outcome === null) break;
       if (outcome !== 'free') return result(outcome, 'CACHE');
     }
-    logger?.warn({ key, lockWaitMs }, 'Waited too long for another replica to fetch; fetching here');
+    assertBudgetLeft(budget);
+    logger?.debug({ key, waitMs }, 'Waited long enough for another replica to fetch; fetching here');
     return fetchAndSave(key, opts, version, epoch);
   }
 
-  /** Coalesces identical concurrent reads of this process into one promise. */
+  /**
+   * Coalesces identical concurrent reads of this process into one fetch, which no single caller's budget or
+   * disconnect cuts short (src/resilience/shared-work.ts). `join` waits within the caller's budget.
+   */
   function coalesced<T>(
     key: string,
     opts: ReadOptions<T>,
     version: string,
     epoch: string | null,
-  ): Promise<ReadResult<T>> {
+  ): SharedWork<ReadResult<T>> {
     const running = inflight.get(key);
-    if (running) return running as Promise<ReadResult<T>>;
-    const started = (async () => {
+    if (running) return running as SharedWork<ReadResult<T>>;
+    const work = startSharedWork(async () => {
       try {
         return await fetchSingle(key, opts, version, epoch);
       } finally {
         inflight.delete(key);
       }
-    })();
-    inflight.set(key, started);
-    return started;
+    });
+    inflight.set(key, work);
+    return work;
   }
 
   /**
@@ -374,13 +392,14 @@ export function createReadThroughCache(options: ReadThroughCacheOptions): ReadTh
     if (entry) stamp(key, entry, epoch);
     if (entry && isFresh(entry, opts.ttlMs)) return result(entry, 'CACHE');
     if (entry && opts.refreshInBackground !== false) {
-      coalesced(key, opts, version, epoch).catch((error: unknown) => staleServed(error, key));
+      coalesced(key, opts, version, epoch).done.catch((error: unknown) => staleServed(error, key));
       return result(entry, 'STALE');
     }
+    assertBudgetLeft();
     try {
-      return await coalesced(key, opts, version, epoch);
+      return await coalesced(key, opts, version, epoch).join();
     } catch (error) {
-      if (!entry) throw error;
+      if (!entry || error instanceof CallerGoneError) throw error;
       staleServed(error, key);
       return result(entry, 'STALE');
     }

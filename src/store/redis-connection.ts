@@ -6,7 +6,8 @@ export type RedisClient = Redis | Cluster;
 
 export interface RedisConnectionOptions {
   /**
-   * A command that has no answer after this long fails, so no request waits on a hung Redis.
+   * A command that has no answer after this long fails, so no request waits on a hung Redis. The store measures
+   * it (src/store/command-timeout.ts); the client's own timer is only a backstop that frees a hung command later.
    * @default 500
    */
   commandTimeoutMs?: number;
@@ -27,11 +28,12 @@ function nodeOptions(topology: RedisTopology, options: RedisConnectionOptions): 
   const commandTimeout = options.commandTimeoutMs ?? 500;
   const tls = tlsOptions(topology);
   return {
+    // A backstop only: ioredis's timer fires before a busy loop reads an answer already waiting in the socket.
     // Commands fail at once while disconnected instead of queueing, and are not resent after a reconnect.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,
-    commandTimeout,
+    commandTimeout: Math.max(5_000, commandTimeout * 10),
     connectTimeout: Math.max(1000, commandTimeout * 4),
     retryStrategy: (attempt) => Math.min(attempt * 100, options.maxReconnectDelayMs ?? 2000),
     ...(topology.username ? { username: topology.username } : {}),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { withCommandTimeout } from './command-timeout.ts';
 import { connectRedis, type RedisClient, type RedisConnectionOptions } from './redis-connection.ts';
 import type { QuotaDecision, QuotaState, Store } from './store.ts';
 import type { RedisTopology } from './topology.ts';
@@ -95,36 +96,48 @@ const score = (value: string | null) => (value === null ? null : Number(value));
 export function createRedisStore(options: RedisStoreOptions): Store {
   const redis = connect(options);
   watchConnection(redis, options.logger);
+  const commandTimeoutMs = options.commandTimeoutMs ?? 500;
+  const timed = <T>(command: Promise<T>) => withCommandTimeout(command, commandTimeoutMs);
 
   return {
     kind: 'redis',
     async get(key) {
-      return redis.get(key);
+      return timed(redis.get(key));
     },
     async set(key, value, ttlMs) {
-      await redis.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+      await timed(redis.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs))));
     },
     async del(...keys) {
       // One key per command: keys in different Cluster slots cannot share one (CROSSSLOT).
-      await Promise.all(keys.map((key) => redis.unlink(key)));
+      await Promise.all(keys.map((key) => timed(redis.unlink(key))));
     },
     async getInScope(versionKey, key) {
-      const [version, value] = await redis.getInScope(versionKey, key);
+      const [version, value] = await timed(redis.getInScope(versionKey, key));
       return { version, value };
     },
     async bumpScope(versionKey) {
-      await redis.set(versionKey, randomUUID());
+      await timed(redis.set(versionKey, randomUUID()));
     },
     async setIfAbsent(key, value, ttlMs) {
-      return (await redis.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX')) === 'OK';
+      const sent = redis.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX');
+      try {
+        return (await timed(sent)) === 'OK';
+      } catch (error) {
+        // The SET was sent and may still run (a paused Redis runs it once it resumes). The caller treats the lock
+        // as not taken, so undo it then: the delete queues behind the SET on this connection and only removes
+        // the lock while it holds this attempt's token. Otherwise nobody would own it until its TTL.
+        const undo = () => redis.delIfEquals(key, value).catch(() => undefined);
+        sent.then(undo, undo);
+        throw error;
+      }
     },
     async delIfEquals(key, value) {
-      await redis.delIfEquals(key, value);
+      await timed(redis.delIfEquals(key, value));
     },
     async takeQuota(key, limit, windowMs, now): Promise<QuotaDecision> {
       const member = `${now}:${randomUUID()}`;
       const args = [now, now - windowMs, limit, member, Math.max(1, Math.ceil(windowMs))].map(String);
-      const [allowed, used, oldest, freeing] = await redis.takeQuota(key, ...args);
+      const [allowed, used, oldest, freeing] = await timed(redis.takeQuota(key, ...args));
       const freeingAt = score(freeing);
       const oldestAt = score(oldest);
       return {
@@ -135,7 +148,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       };
     },
     async peekQuota(key, limit, windowMs, now): Promise<QuotaState> {
-      const [used, oldest] = await redis.peekQuota(key, String(now - windowMs));
+      const [used, oldest] = await timed(redis.peekQuota(key, String(now - windowMs)));
       const oldestAt = score(oldest);
       return {
         used,
