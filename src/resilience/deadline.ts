@@ -44,8 +44,11 @@ export interface BudgetOptions {
 export function createBudget(totalMs: number, options: BudgetOptions = {}): Budget {
   const controller = new AbortController();
   let expiresAt = performance.now() + totalMs;
-  const timer = setTimeout(() => controller.abort(new DeadlineExceededError()), totalMs);
-  timer.unref();
+  // An unlimited budget (a share of a lifted one) has no timer: setTimeout would clamp Infinity to 1 ms.
+  const timer = Number.isFinite(totalMs)
+    ? setTimeout(() => controller.abort(new DeadlineExceededError()), totalMs)
+    : undefined;
+  timer?.unref();
   const onCaller = () => controller.abort(new CallerGoneError());
   options.callerSignal?.addEventListener('abort', onCaller, { once: true });
   const onParent = () => controller.abort(options.parentSignal?.reason);
