@@ -101,10 +101,11 @@ describe('upstream calls for broker data', () => {
       }
       // The documented minimum: one page of clients, one read of the subscription table (sent together, so
       // in either order; test/integration/broker/cold-fan-out.test.ts checks they overlap).
-      expect(calls(deploymentId).map((e) => e.rawPath.replace(/^\/api\/v[45]/, '')).sort()).toEqual([
-        '/clients',
-        '/subscriptions',
-      ]);
+      expect(
+        calls(deploymentId)
+          .map((e) => e.rawPath.replace(/^\/api\/v[45]/, ''))
+          .sort(),
+      ).toEqual(['/clients', '/subscriptions']);
 
       stack.sim.requestLog.clear();
       const again = await stack.gql(PAGE_WITH_SUBSCRIPTIONS, { variables: { id: deploymentId } });
