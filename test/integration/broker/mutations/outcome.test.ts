@@ -43,6 +43,9 @@ beforeAll(async () => {
       config.upstream.timeoutMs = 300;
     },
   });
+  // The whole request has 300 ms (CONTRACT.md §8): the deployment list is fetched here, not inside the first
+  // case's budget, so each case measures its hanging write alone.
+  await stack.gql('{ deployments { totalCount } }');
 });
 afterAll(() => stack?.close());
 beforeEach(() => {
