@@ -16,6 +16,7 @@ import { createDeploymentCatalog } from './platform/catalog.ts';
 import { createPlatformApi } from './platform/client.ts';
 import { createLifecycle } from './platform/lifecycle.ts';
 import { createBreakers } from './resilience/breakers.ts';
+import { createRateLimiter } from './security/use-rate-limit.ts';
 import type { Services } from './services.ts';
 import { createDrain } from './serving/drain.ts';
 import { createHttpServer } from './serving/http-server.ts';
@@ -176,6 +177,11 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     yoga: app.yoga,
     authenticate,
     allowedOrigins: config.security.cors.origins,
+    maxMessageBytes: config.security.maxBodyBytes,
+    rateLimit: {
+      take: createRateLimiter({ ...config.security.rateLimit, store, keyPrefix: KEY_PREFIX, logger }),
+      ...config.security.rateLimit,
+    },
     logger,
   });
 

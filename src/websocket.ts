@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { DocumentNode, ExecutionArgs, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -6,6 +7,7 @@ import type { createApp } from './app.ts';
 import type { Authenticator } from './auth/authenticate.ts';
 import type { Caller } from './auth/caller.ts';
 import type { Logger } from './logger.ts';
+import { rateLimitMessage } from './security/use-rate-limit.ts';
 
 /**
  * GraphQL over WebSocket (`graphql-transport-ws`, what Apollo Client and urql speak) on `/graphql`, through the
@@ -20,8 +22,20 @@ export interface WebSocketOptions {
   authenticate: Authenticator;
   /** Browser origins allowed besides the gateway's own (security.cors.origins). */
   allowedOrigins: readonly string[];
+  /** security.maxBodyBytes: the largest message a socket may send (a larger one closes it with 1009). */
+  maxMessageBytes: number;
+  /** The per-caller rate limit HTTP requests meet (security.rateLimit): each operation takes one request. */
+  rateLimit: { take: (caller: Caller) => Promise<number | null>; requests: number; windowSeconds: number };
   logger: Logger;
 }
+
+/**
+ * graphql-ws accepts only its own copy of graphql's GraphQLError (`instanceof`): graphql ships CJS and ESM builds,
+ * and graphql-ws, loaded by Node, gets the one `require` resolves.
+ */
+const { GraphQLError: SocketGraphQLError } = createRequire(import.meta.url)(
+  'graphql',
+) as typeof import('graphql');
 
 type SocketExtra = { caller?: Caller };
 
@@ -45,14 +59,10 @@ function sameOriginOrAllowed(
   }
 }
 
-/**
- * A refused document as the caller sees it over HTTP: a code (BAD_USER_INPUT unless it has one), no HTTP hints.
- * Built with the error's own class: graphql-ws accepts only its own copy of graphql's GraphQLError.
- */
+/** A refused document as the caller sees it over HTTP: a code (BAD_USER_INPUT unless it has one), no HTTP hints. */
 function asInputError(error: GraphQLError): GraphQLError {
   const { http: _http, ...extensions } = error.extensions as Record<string, unknown>;
-  const Class = error.constructor as typeof GraphQLError;
-  return new Class(error.message, {
+  return new SocketGraphQLError(error.message, {
     nodes: error.nodes,
     source: error.source,
     positions: error.positions,
@@ -77,10 +87,19 @@ function closeAtExpiry(socket: WebSocket, expiresAt: number) {
   socket.once('close', () => clearTimeout(timer));
 }
 
-export function attachWebSocket({ server, yoga, authenticate, allowedOrigins, logger }: WebSocketOptions) {
+export function attachWebSocket({
+  server,
+  yoga,
+  authenticate,
+  allowedOrigins,
+  maxMessageBytes,
+  rateLimit,
+  logger,
+}: WebSocketOptions) {
   const wss = new WebSocketServer({
     server,
     path: '/graphql',
+    maxPayload: maxMessageBytes,
     verifyClient: ({ origin, req }: { origin: string; req: IncomingMessage }) =>
       sameOriginOrAllowed(origin, req.headers.host, allowedOrigins),
   });
@@ -94,6 +113,14 @@ export function attachWebSocket({ server, yoga, authenticate, allowedOrigins, lo
         return true;
       },
       onSubscribe: async (ctx, _id, payload) => {
+        // Each operation is a request to the caller's rate limit, as over HTTP: checked before any parsing.
+        const retryAfterSeconds = ctx.extra.caller ? await rateLimit.take(ctx.extra.caller) : null;
+        if (retryAfterSeconds !== null) {
+          const message = rateLimitMessage(rateLimit.requests, rateLimit.windowSeconds, retryAfterSeconds);
+          return [
+            new SocketGraphQLError(message, { extensions: { code: 'RATE_LIMITED', retryAfterSeconds } }),
+          ];
+        }
         const enveloped = yoga.getEnveloped({ caller: ctx.extra.caller, params: payload } as never);
         let document: DocumentNode;
         try {

@@ -32,7 +32,7 @@ const tooMany = (limit: number, windowSeconds: number, retryAfterSeconds: number
     JSON.stringify({
       errors: [
         {
-          message: `This caller may send ${limit} requests per ${windowSeconds} s and has sent them; try again in ${retryAfterSeconds} s`,
+          message: rateLimitMessage(limit, windowSeconds, retryAfterSeconds),
           extensions: { code: 'RATE_LIMITED', retryAfterSeconds },
         },
       ],
@@ -50,24 +50,45 @@ const tooMany = (limit: number, windowSeconds: number, retryAfterSeconds: number
  * through: the upstream quotas still protect EMQX, and an outage of Redis should not become an outage of reads.
  */
 export function useRateLimit(options: RateLimitOptions): Plugin {
-  const { requests, windowSeconds, store, keyPrefix, callerOf, logger } = options;
-  const now = options.now ?? Date.now;
-  const windowMs = windowSeconds * 1000;
+  const { requests, windowSeconds, callerOf } = options;
   if (requests === 0) return {};
+  const take = createRateLimiter(options);
   return {
     async onRequest({ request, endResponse }) {
       const caller = callerOf(request);
       if (!caller) return;
-      try {
-        const key = `${keyPrefix}ratelimit:${bucketOf(caller)}`;
-        const decision = await store.takeQuota(key, requests, windowMs, now());
-        if (decision.allowed) return;
-        const retryAfterSeconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-        logger.info({ caller: caller.name, retryAfterSeconds }, 'caller rate limit reached');
-        endResponse(tooMany(requests, windowSeconds, retryAfterSeconds));
-      } catch (error) {
-        logger.warn({ err: error }, 'cannot check the caller rate limit; letting the request through');
-      }
+      const retryAfterSeconds = await take(caller);
+      if (retryAfterSeconds !== null) endResponse(tooMany(requests, windowSeconds, retryAfterSeconds));
     },
   };
 }
+
+/**
+ * Takes one request from the caller's window: null when allowed (or the limit is off, or the store failed),
+ * else the seconds to wait. The same windows whatever the transport (HTTP here, WebSocket operations too).
+ */
+export function createRateLimiter(
+  options: Omit<RateLimitOptions, 'callerOf'>,
+): (caller: Caller) => Promise<number | null> {
+  const { requests, windowSeconds, store, keyPrefix, logger } = options;
+  const now = options.now ?? Date.now;
+  const windowMs = windowSeconds * 1000;
+  return async (caller) => {
+    if (requests === 0) return null;
+    try {
+      const key = `${keyPrefix}ratelimit:${bucketOf(caller)}`;
+      const decision = await store.takeQuota(key, requests, windowMs, now());
+      if (decision.allowed) return null;
+      const retryAfterSeconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+      logger.info({ caller: caller.name, retryAfterSeconds }, 'caller rate limit reached');
+      return retryAfterSeconds;
+    } catch (error) {
+      logger.warn({ err: error }, 'cannot check the caller rate limit; letting the request through');
+      return null;
+    }
+  };
+}
+
+/** The refusal's text, the same over every transport. */
+export const rateLimitMessage = (limit: number, windowSeconds: number, retryAfterSeconds: number) =>
+  `This caller may send ${limit} requests per ${windowSeconds} s and has sent them; try again in ${retryAfterSeconds} s`;
