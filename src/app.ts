@@ -15,21 +15,21 @@ import { createBudget, withBudget } from './resilience/deadline.ts';
 import { buildSchema } from './schema/index.ts';
 import { createSecurityPlugins, securityOptions } from './security/index.ts';
 import type { Services } from './services.ts';
-import type { Readiness } from './serving/readiness.ts';
+import type { ProbeHandler } from './serving/probes.ts';
 import type { LoadShedder, ShedReason } from './serving/shedding.ts';
 
 /** What the app needs beyond the services: who is calling, and whether the process may take traffic. */
 export interface AppDeps {
   services: Services;
   authenticate: Authenticator;
-  /** What /readyz answers: 200 while `ready`, 503 while starting or draining; degradations in the body. */
-  readiness: () => Readiness;
   /** Admission for /graphql (probes are never shed). */
   shedder?: LoadShedder;
   /** Versioned namespace of shared-store keys (the per-caller rate limit keeps its windows there). */
   keyPrefix: string;
   /** GraphiQL changes (the demo's token and example tabs); served only when security.graphiql is on. */
   graphiql?: GraphiQLCustomization;
+  /** The probes and metrics, when they are served on this port (not with `server.managementPort`). */
+  probes?: ProbeHandler;
 }
 
 const UNAUTHENTICATED_BODY = JSON.stringify({
@@ -135,7 +135,7 @@ function onEventStream(res: ServerResponse, started: () => void) {
   } as ServerResponse['writeHead'];
 }
 
-export function createApp({ services, authenticate, readiness, shedder, keyPrefix, graphiql }: AppDeps) {
+export function createApp({ services, authenticate, shedder, keyPrefix, graphiql, probes }: AppDeps) {
   const callers = new WeakMap<Request, Caller>();
   const security = securityOptions(services.config.security);
   const yoga = createYoga<{ req: IncomingMessage; res: ServerResponse }, GatewayContext>({
@@ -193,18 +193,11 @@ export function createApp({ services, authenticate, readiness, shedder, keyPrefi
     if (path === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
       return void res.writeHead(200, LANDING_HEADERS).end(renderLandingPage({ graphiql: security.graphiql }));
     }
-    if (path === '/healthz') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-    if (path === '/readyz') {
-      const state = readiness();
-      return void res
-        .writeHead(state.status === 'ready' ? 200 : 503, { 'content-type': 'application/json' })
-        .end(JSON.stringify(state));
-    }
-    if (path === '/metrics') {
-      const body = await services.metrics.registry.metrics();
-      return void res.writeHead(200, { 'content-type': services.metrics.registry.contentType }).end(body);
-    }
+    if (probes && (await probes(req, res))) return;
     if (await graphiqlRoutes(req, res)) return;
+    // Only /graphql goes on to authentication: any other path (the probes, when they live on the management
+    // port) is simply not here.
+    if (path !== '/graphql') return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     const verdict = shedder?.verdict(inFlight);
     if (verdict) return shed(res, verdict, services);
     inFlight++;

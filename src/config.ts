@@ -212,6 +212,11 @@ export const configFileSchema = z.object({
       shutdownDelayMs: z.number().int().min(0).default(5_000),
       /** After the delay: how long in-flight requests get to finish before their connections are cut. */
       drainTimeoutMs: z.number().int().min(0).default(20_000),
+      /**
+       * A second port for /healthz, /readyz and /metrics (0: any free port); when set, the public port serves
+       * GraphQL only. Unset: the probes share the public port.
+       */
+      managementPort: z.number().int().min(0).max(65_535).optional(),
     })
     .prefault({}),
 });

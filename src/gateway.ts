@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { createApp } from './app.ts';
@@ -20,6 +20,7 @@ import { createRateLimiter } from './security/use-rate-limit.ts';
 import type { Services } from './services.ts';
 import { createDrain } from './serving/drain.ts';
 import { createHttpServer } from './serving/http-server.ts';
+import { createProbes, managementHandler } from './serving/probes.ts';
 import { readinessOf } from './serving/readiness.ts';
 import { createLoadShedder } from './serving/shedding.ts';
 import { createFailoverStore } from './store/failover.ts';
@@ -155,10 +156,14 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
         ? createJwtVerifier(config.auth.jwt, { logger })
         : undefined,
   });
+  const probes = createProbes({ readiness, metrics });
+  const managementPort = config.server.managementPort;
+  // With a management port, probes and metrics live there only and the public port serves GraphQL alone.
+  const management = managementPort === undefined ? null : createServer(managementHandler(probes));
   const app = createApp({
     services,
     authenticate,
-    readiness,
+    ...(management ? {} : { probes }),
     shedder,
     keyPrefix: KEY_PREFIX,
     ...(options.graphiql ? { graphiql: options.graphiql } : {}),
@@ -185,6 +190,14 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     logger,
   });
 
+  /** The management listener closes last: /readyz keeps answering 503 to the kubelet through the drain. */
+  const closeManagement = () =>
+    new Promise<void>((resolve) => {
+      if (!management?.listening) return resolve();
+      management.closeAllConnections();
+      management.close(() => resolve());
+    });
+
   /** Stops taking traffic (readyz 503 at once), drains, flushes the log (audit lines), releases everything. */
   async function close(options: { delayMs: number; timeoutMs: number }): Promise<void> {
     const started = performance.now();
@@ -193,7 +206,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     const { cut } = await serverDrain.drain(options);
     if (cut > 0) logger.warn({ cut }, 'drain timeout: in-flight requests cut off');
     shedder.close();
-    await Promise.allSettled([http.close(), store.close()]);
+    await Promise.allSettled([http.close(), store.close(), closeManagement()]);
     logger.info({ ms: Math.round(performance.now() - started), cut }, 'drained');
     await new Promise<void>((resolve) => logger.flush(() => resolve()));
   }
@@ -210,9 +223,17 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
         server.once('error', reject);
         server.listen(port, host, () => resolve());
       });
+      if (management && managementPort !== undefined) {
+        await new Promise<void>((resolve, reject) => {
+          management.once('error', reject);
+          management.listen(managementPort, host, () => resolve());
+        });
+      }
       started = true;
       return server.address() as AddressInfo;
     },
+    /** Where the probes and metrics listen when `server.managementPort` is set, else null. */
+    managementAddress: (): AddressInfo | null => (management?.address() as AddressInfo | null) ?? null,
     /** Closes at once (tests, demo): in-flight requests get `drainMs` to finish. */
     close: (drainMs = 10_000) => close({ delayMs: 0, timeoutMs: drainMs }),
     /**

@@ -29,9 +29,12 @@ async function main() {
     );
   }
   const address = await gateway.listen();
+  const management = gateway.managementAddress();
   gateway.logger.info(
-    { host: address.address, port: address.port },
-    'gateway listening; GraphiQL at /graphql',
+    { host: address.address, port: address.port, ...(management ? { managementPort: management.port } : {}) },
+    management
+      ? 'gateway listening; GraphiQL at /graphql, probes and metrics on the management port'
+      : 'gateway listening; GraphiQL at /graphql',
   );
 
   let stopping = false;

@@ -106,4 +106,17 @@ describe('deploy/kubernetes: the manifests agree with the code', () => {
     expect(() => gatewayConfig()).not.toThrow();
     expect(gatewayConfig().port).toBe(containerPort('http'));
   });
+
+  it('probes and metrics use the management port the configuration sets; the Service does not expose it', () => {
+    expect(gatewayConfig().server.managementPort).toBe(containerPort('management'));
+    for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+      expect(container[probe].httpGet.port, probe).toBe('management');
+    }
+    expect(Number(deployment.spec.template.metadata.annotations['prometheus.io/port'])).toBe(
+      containerPort('management'),
+    );
+    expect(manifestOf(manifests, 'Service').spec.ports.map((port: any) => port.targetPort)).not.toContain(
+      'management',
+    );
+  });
 });
