@@ -197,7 +197,8 @@ export function createApp({ services, authenticate, shedder, keyPrefix, graphiql
     if (await graphiqlRoutes(req, res)) return;
     // Only /graphql goes on to authentication: any other path (the probes, when they live on the management
     // port) is simply not here.
-    if (path !== '/graphql') return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    if (path !== '/graphql')
+      return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     const verdict = shedder?.verdict(inFlight);
     if (verdict) return shed(res, verdict, services);
     inFlight++;
