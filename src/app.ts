@@ -160,6 +160,7 @@ export function createApp({ services, authenticate, shedder, keyPrefix, graphiql
         keyPrefix,
         logger: services.logger,
         callerOf: (request) => callers.get(request),
+        persistedDocuments: services.config.persistedDocuments,
         visibleDeployments: async (context) => (await visibleDeployments(context as GatewayContext)).length,
       }),
     ],

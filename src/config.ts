@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_PUBLISH_CLIENT_ID } from './broker/v4/options.ts';
 import { securitySchema } from './security/config.ts';
+import { loadManifest, ManifestError, type PersistedDocuments } from './security/persisted-documents.ts';
 import { parseRedisTopology, type RedisTopology, RedisTopologyError } from './store/topology.ts';
 import { unknownKeys } from './validation/unknown-keys.ts';
 
@@ -244,6 +245,8 @@ export interface GatewayConfig extends FileConfig {
   /** The shared Redis (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS); undefined: memory, one replica. */
   redis: RedisTopology | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** The trusted documents of security.persistedOperations.manifest, read at start; undefined without one. */
+  persistedDocuments?: PersistedDocuments | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -308,7 +311,24 @@ export function parseConfig(document: unknown, env: NodeJS.ProcessEnv): GatewayC
       `Invalid configuration file:\n  auth.mode: "none" is only allowed when HOST is a loopback address`,
     );
   }
-  return { ...fileResult.data, port: PORT, host: HOST, redis: redisOf(env), logLevel: LOG_LEVEL };
+  const manifest = fileResult.data.security.persistedOperations.manifest;
+  let persistedDocuments: PersistedDocuments | undefined;
+  try {
+    persistedDocuments = manifest === undefined ? undefined : loadManifest(manifest);
+  } catch (error) {
+    if (!(error instanceof ManifestError)) throw error;
+    throw new ConfigError(
+      `Invalid configuration file:\n  security.persistedOperations.manifest: ${error.message}`,
+    );
+  }
+  return {
+    ...fileResult.data,
+    port: PORT,
+    host: HOST,
+    redis: redisOf(env),
+    logLevel: LOG_LEVEL,
+    persistedDocuments,
+  };
 }
 
 /** Reads GATEWAY_CONFIG_FILE and the environment; throws ConfigError with a readable list of bad settings. */

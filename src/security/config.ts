@@ -45,6 +45,20 @@ const rateLimitSchema = z.object({
   windowSeconds: z.number().positive().default(60).describe('length of the sliding window in seconds'),
 });
 
+const persistedOperationsSchema = z.object({
+  manifest: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "path of a trusted-documents manifest (JSON: hash → document, as GraphQL Codegen and Relay write it, or Apollo's persisted query manifest)",
+    ),
+  requiredFor: z
+    .array(z.enum(['viewer', 'operator', 'admin']))
+    .default([])
+    .describe('roles that may send only documents of the manifest (by documentId or persistedQuery hash)'),
+});
+
 export const securitySchema = z
   .object({
     graphiql: z.boolean().default(true).describe('serve GraphiQL to browsers at GET /graphql'),
@@ -76,6 +90,7 @@ export const securitySchema = z
       .default(524_288)
       .describe('largest request body; it must fit the largest publish payload base64-encoded'),
     query: querySchema.prefault({}),
+    persistedOperations: persistedOperationsSchema.prefault({}),
     rateLimit: rateLimitSchema.prefault({}),
     maxWritesPerRequest: z
       .number()

@@ -4,6 +4,7 @@ import type { Logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';
 import type { SecurityConfig } from './config.ts';
 import { corsPolicy } from './cors.ts';
+import type { PersistedDocuments } from './persisted-documents.ts';
 import { useAliasLimit } from './use-alias-limit.ts';
 import { useBodyLimit } from './use-body-limit.ts';
 import { useCostLimit } from './use-cost-limit.ts';
@@ -13,6 +14,7 @@ import { useDirectiveLimit } from './use-directive-limit.ts';
 import { useIntrospectionSwitch } from './use-introspection-switch.ts';
 import { useNestingLimit } from './use-nesting-limit.ts';
 import { useParamsSyntax } from './use-params-syntax.ts';
+import { usePersistedDocuments } from './use-persisted-documents.ts';
 import { useRateLimit } from './use-rate-limit.ts';
 import { useRootFieldLimit } from './use-root-field-limit.ts';
 import { useTokenLimit } from './use-token-limit.ts';
@@ -28,6 +30,8 @@ export interface SecurityDeps {
   callerOf: (request: Request) => Caller | undefined;
   /** How many deployments the caller of a request can see; bounds the cost of a `deployments` page without `first`. */
   visibleDeployments?: (context: unknown) => Promise<number>;
+  /** The trusted documents of security.persistedOperations.manifest (read with the configuration). */
+  persistedDocuments?: PersistedDocuments | undefined;
 }
 
 /** The Yoga options the security section decides. */
@@ -52,6 +56,7 @@ export function createSecurityPlugins({
   logger,
   callerOf,
   visibleDeployments,
+  persistedDocuments,
 }: SecurityDeps): Plugin[] {
   const { query } = config;
   return [
@@ -59,6 +64,11 @@ export function createSecurityPlugins({
     useRateLimit({ ...config.rateLimit, store, keyPrefix, callerOf, logger }),
     useBodyLimit({ maxBodyBytes: config.maxBodyBytes }),
     useParamsSyntax(),
+    usePersistedDocuments({
+      documents: persistedDocuments,
+      requiredFor: config.persistedOperations.requiredFor,
+      callerOf,
+    }),
     useNestingLimit({ maxNesting: query.maxNesting }),
     useTokenLimit({ maxTokens: query.maxTokens }),
     useDirectiveLimit({ maxDirectives: query.maxDirectives }),
