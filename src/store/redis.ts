@@ -123,11 +123,11 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       try {
         return (await timed(sent)) === 'OK';
       } catch (error) {
-        // The SET was sent and may still run (a paused Redis runs it once it resumes). The caller treats the lock
-        // as not taken, so undo it then: the delete queues behind the SET on this connection and only removes
-        // the lock while it holds this attempt's token. Otherwise nobody would own it until its TTL.
-        const undo = () => redis.delIfEquals(key, value).catch(() => undefined);
-        sent.then(undo, undo);
+        // The SET was sent and may still run (a paused Redis runs it once it resumes), yet the caller treats the
+        // lock as not taken. Undo it now: the delete queues behind the SET on this connection, so it runs right
+        // after it, and removes the lock only while it holds this attempt's token. Otherwise nobody would own the
+        // lock until its TTL, and every reader of the key would wait for it.
+        redis.delIfEquals(key, value).catch(() => undefined);
         throw error;
       }
     },
