@@ -183,6 +183,16 @@ describe.each([V5, V4])('on %s', (id) => {
     });
   });
 
+  it('createBan with an expiry answers it as the write would store it', async () => {
+    const until = '2099-01-01T00:00:00Z';
+    const answer = await dryRun('createBan', CREATE_BAN, {
+      id,
+      input: { kind: 'USERNAME', who: 'mallory', until },
+    });
+    expect(answer.ban).toMatchObject({ kind: 'USERNAME', who: 'mallory', reason: null });
+    expect(Date.parse(answer.ban.until)).toBe(Date.parse(until));
+  });
+
   it('deleteBan of an existing ban answers it', async () => {
     const answer = await dryRun('deleteBan', DELETE_BAN, { id, who: banned(id) });
     expect(answer).toEqual({

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type GatewayProcess, spawnGateway } from '../../helpers/process.ts';
 import { startRedis, type TestRedis } from '../../helpers/redis.ts';
 import { type Stack, stackConfig, startStack } from '../../helpers/stack.ts';
-import { connectDevice, result, V5 } from '../broker/mutations/helpers.ts';
+import { closeOf, connectDevice, result, V4, V5, writesTo } from '../broker/mutations/helpers.ts';
 
 /**
  * Idempotency keys (CONTRACT §6) over a real Redis that this file starts, shared by an in-process gateway and a
@@ -139,6 +139,31 @@ describe('a repeat with the same key', () => {
     measured.push(
       `startDeployment × 3 (2 gateways, one key): ${starts().length} platform POST, quota ${quotaBefore} → ${quotaBefore - 1}`,
     );
+  });
+});
+
+describe('a batch answer with a failed item', () => {
+  it('kickClients on v4 (one DELETE per ID): the repeat answers the same items, the failed one too', async () => {
+    const device = await connectDevice(stack, V4, 'idem-kicked');
+    const closed = closeOf(device);
+    const KICKS = `mutation($key: String, $ids: [String!]!) {
+      kickClients(deploymentId: "${V4}", clientIds: $ids, idempotencyKey: $key) {
+        __typename
+        ... on KickClientsSuccess { results { __typename ... on KickClientSuccess { clientId wasConnected } ... on Error { code message } } }
+      }
+    }`;
+    const variables = { key: newKey('kicks'), ids: ['idem-kicked', 'idem-nobody'] };
+    const first = await gql(0, KICKS, variables);
+    expect(first.results).toEqual([
+      { __typename: 'KickClientSuccess', clientId: 'idem-kicked', wasConnected: true },
+      expect.objectContaining({ __typename: 'GatewayError', code: 'NOT_FOUND' }),
+    ]);
+    await closed;
+    const kicks = writesTo(stack, V4).length;
+    expect(await gql('process', KICKS, variables)).toEqual(first);
+    expect(await gql(0, KICKS, variables)).toEqual(first);
+    expect(writesTo(stack, V4)).toHaveLength(kicks);
+    measured.push(`kickClients(2 IDs, v4) × 3 (2 gateways, one key): ${kicks} upstream DELETEs`);
   });
 });
 
