@@ -15,7 +15,8 @@ import type { Store } from './store.ts';
  * caller + field + key, with a hash of its arguments; a repeat within the TTL, on any replica, answers that
  * record instead of running again. One record per key moves from `pending` (claimed with SET NX, so of two
  * concurrent repeats exactly one runs) to `done`. A repeat that finds it pending polls until it is done, or
- * answers OUTCOME_UNKNOWN once the first run's deadline has passed (its replica may have died mid-write).
+ * answers OUTCOME_UNKNOWN once the first run's deadline has passed: its replica renews that deadline while the
+ * run lasts, so it passes only when the replica died mid-write.
  */
 
 type StoredRecord =
@@ -47,9 +48,18 @@ export interface IdempotencyOptions {
   store: Store;
   keyPrefix: string;
   ttlMs: number;
-  /** How long a first run may take before its repeats answer OUTCOME_UNKNOWN. */
+  /**
+   * How long a first run's claim holds without being renewed; the replica running it renews it every half of
+   * this, so repeats answer OUTCOME_UNKNOWN only once that replica stopped (died mid-write).
+   */
   pendingMs: number;
   logger: Logger;
+  /**
+   * The longest a repeat waits for a first run that keeps renewing its claim (alive but stuck) before it
+   * answers OUTCOME_UNKNOWN.
+   * @default 10 × pendingMs
+   */
+  maxWaitMs?: number;
   /** @default 25 */
   pollMs?: number;
   /** @default Date.now */
@@ -96,6 +106,7 @@ const storeDown = () =>
 export function createIdempotency(options: IdempotencyOptions): Idempotency {
   const { store, ttlMs, pendingMs, logger } = options;
   const pollMs = options.pollMs ?? 25;
+  const maxWaitMs = options.maxWaitMs ?? 10 * pendingMs;
   const now = options.now ?? Date.now;
   const keyOf = ({ caller, field, key }: IdempotencyScope) =>
     `${options.keyPrefix}idem:${createHash('sha256').update(`${caller}\0${field}\0${key}`).digest('base64url')}`;
@@ -117,19 +128,57 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
     }
   }
 
+  /**
+   * Keeps a running first run's claim alive: every half pending window its deadline moves on, so a first run
+   * that takes several upstream calls (a read, then the write) is waited for however long it takes, and only a
+   * replica that died mid-write lets the deadline pass. Renewals run one after another; `release` waits for the
+   * last, so nothing overwrites the outcome recorded after it.
+   */
+  function holdClaim(key: string, claim: string) {
+    const record = JSON.parse(claim) as StoredRecord;
+    let current = claim;
+    let renewing: Promise<void> = Promise.resolve();
+    const timer = setInterval(
+      () => {
+        const next = JSON.stringify({ ...record, deadline: now() + pendingMs });
+        renewing = renewing.then(() =>
+          store.set(key, next, ttlMs).then(
+            () => {
+              current = next;
+            },
+            (error: unknown) =>
+              logger.warn({ err: error }, 'could not renew the claim of an idempotent write'),
+          ),
+        );
+      },
+      Math.max(1, pendingMs / 2),
+    );
+    timer.unref?.();
+    return {
+      async release(): Promise<string> {
+        clearInterval(timer);
+        await renewing;
+        return current;
+      },
+    };
+  }
+
   async function runFirst<T>(key: string, hash: string, owner: string, work: () => Promise<T>): Promise<T> {
+    const claim = holdClaim(key, owner);
     let value: T;
     try {
       value = await work();
     } catch (error) {
+      const held = await claim.release();
       if (!mayHaveWritten(error)) {
-        await store.delIfEquals(key, owner).catch(() => undefined);
+        await store.delIfEquals(key, held).catch(() => undefined);
         throw error;
       }
       const kept = error instanceof ExpectedError ? error : new OutcomeUnknownError('The write');
       await finish(key, { state: 'done', hash, ok: false, error: encodeOutcome(kept) });
       throw error;
     }
+    await claim.release();
     await finish(key, { state: 'done', hash, ok: true, value: encodeOutcome(value) });
     return value;
   }
@@ -143,6 +192,7 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
     async run(scope, args, work, onRepeat) {
       const key = keyOf(scope);
       const hash = argumentsHash(args);
+      const waitUntil = now() + maxWaitMs;
       for (;;) {
         const owner = JSON.stringify({
           state: 'pending',
@@ -164,7 +214,7 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
           onRepeat?.();
           return answer(record);
         }
-        if (now() > record.deadline) {
+        if (now() > record.deadline || now() > waitUntil) {
           onRepeat?.();
           throw new OutcomeUnknownError(`The first ${scope.field} with this idempotencyKey`);
         }

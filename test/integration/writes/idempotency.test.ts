@@ -1,8 +1,13 @@
 import type { MqttClient } from 'mqtt';
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/logger.ts';
+import { createIdempotency } from '../../../src/store/idempotency.ts';
+import { createRedisStore } from '../../../src/store/redis.ts';
+import type { Store } from '../../../src/store/store.ts';
 import { type GatewayProcess, spawnGateway } from '../../helpers/process.ts';
 import { startRedis, type TestRedis } from '../../helpers/redis.ts';
+import { topologyOf } from '../../helpers/redis-topologies.ts';
 import { type Stack, stackConfig, startStack } from '../../helpers/stack.ts';
 import { closeOf, connectDevice, result, V4, V5, writesTo } from '../broker/mutations/helpers.ts';
 
@@ -222,6 +227,84 @@ describe('an OUTCOME_UNKNOWN first result', () => {
     expect(publishes()).toHaveLength(1);
     expect(auditLines().at(-1)).toMatchObject({ outcome: 'unknown', code: 'OUTCOME_UNKNOWN', repeat: true });
     measured.push(`publish hung then × 3 repeats (2 gateways): ${publishes().length} upstream write`);
+  });
+});
+
+describe('a first run that outlasts the pending window', () => {
+  let store: Store;
+  /** Pending claims written after the first one: the renewals of a running first run. */
+  const renewals: Array<{ deadline: number }> = [];
+  let clock = 0;
+  const pendingMs = 40;
+  let idempotency: ReturnType<typeof createIdempotency>;
+  beforeAll(async () => {
+    store = createRedisStore({ topology: topologyOf(redis) });
+    for (let i = 0; i < 200 && !store.isReady(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    const observed: Store = {
+      ...store,
+      async set(key, value, ttlMs) {
+        await store.set(key, value, ttlMs);
+        const record = JSON.parse(value);
+        if (record.state === 'pending') renewals.push(record);
+      },
+    };
+    idempotency = createIdempotency({
+      store: observed,
+      keyPrefix: `test:${crypto.randomUUID()}:`,
+      ttlMs: 60_000,
+      pendingMs,
+      pollMs: 5,
+      logger: createLogger({ level: 'silent' }),
+      // The clock the deadlines are read on; claims are renewed every half window of real time.
+      now: () => clock,
+    });
+  });
+  afterAll(() => store?.close());
+
+  /** A first run that ends when the test says so, counting how often it ran. */
+  function firstRun() {
+    const state = { runs: 0, finish: (_value: string) => {} };
+    const work = () => {
+      state.runs++;
+      return new Promise<string>((resolve) => {
+        state.finish = resolve;
+      });
+    };
+    return { state, work };
+  }
+
+  /** Waits (polling, bounded) until the running first run renewed its claim past the clock. */
+  async function claimRenewed() {
+    for (let i = 0; i < 400 && !renewals.some((r) => r.deadline > clock); i++)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    return renewals.some((r) => r.deadline > clock);
+  }
+
+  it('a repeat answered OUTCOME_UNKNOWN while the first run was still going: it now waits for its answer', async () => {
+    const scope = { caller: 'operator-key', field: 'updateRule', key: newKey('long') };
+    const { state, work } = firstRun();
+    const first = idempotency.run(scope, { id: 'r1' }, work);
+    // A read and then the write: the first run takes far longer than one pending window, on a live replica.
+    clock += 10 * pendingMs;
+    expect(await claimRenewed()).toBe(true);
+    const repeat = idempotency.run(scope, { id: 'r1' }, work);
+    state.finish('updated');
+    expect(await first).toBe('updated');
+    expect(await repeat).toBe('updated');
+    expect(state.runs).toBe(1);
+  });
+
+  it('a repeat still answers OUTCOME_UNKNOWN after its longest wait, when the first run never ends', async () => {
+    const scope = { caller: 'operator-key', field: 'updateRule', key: newKey('stuck') };
+    const { state, work } = firstRun();
+    const first = idempotency.run(scope, { id: 'r2' }, work);
+    const repeat = idempotency.run(scope, { id: 'r2' }, work);
+    // Past the default longest wait (10 pending windows); the claim is still renewed, yet the repeat gives up.
+    clock += 11 * pendingMs;
+    await expect(repeat).rejects.toMatchObject({ code: 'OUTCOME_UNKNOWN' });
+    state.finish('late');
+    expect(await first).toBe('late');
+    expect(state.runs).toBe(1);
   });
 });
 
