@@ -30,6 +30,8 @@ export interface BenchProcess {
   pid: number;
   /** CPU seconds (user + system) used so far. */
   cpuSeconds(): number;
+  /** Resident set size now, MiB. */
+  rssMiB(): number;
   stop(): Promise<void>;
 }
 
@@ -84,6 +86,10 @@ export async function startPinned(
     cpuSeconds() {
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
       return (Number(fields[11]) + Number(fields[12])) / 100;
+    },
+    rssMiB() {
+      const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
+      return line ? Math.round(Number(line[1]) / 1024) : 0;
     },
     async stop() {
       if (child.exitCode !== null) return;

@@ -1,4 +1,5 @@
 import { execSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { runFanout } from './fanout.ts';
@@ -6,6 +7,7 @@ import { fanoutSection, withFanoutSection } from './fanout-report.ts';
 import { DASHBOARD_QUERY, DEPLOYMENTS, gatewayConfig, MINIMUM_CALLS, startFleet } from './fleet.ts';
 import { type LoadResult, load } from './load.ts';
 import { type BenchProcess, freePort, HAS_TASKSET, pinSelf, startPinned, writeJson } from './processes.ts';
+import { startBenchRedis } from './redis-server.ts';
 import { report } from './report.ts';
 import { countCalls, gql } from './upstream-calls.ts';
 
@@ -20,6 +22,8 @@ import { countCalls, gql } from './upstream-calls.ts';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const TOKEN = `bench-${crypto.randomUUID()}`;
 const DASHBOARD = JSON.stringify({ query: DASHBOARD_QUERY });
+const DASHBOARD_ID = createHash('sha256').update(DASHBOARD_QUERY).digest('hex');
+const PERSISTED = JSON.stringify({ documentId: DASHBOARD_ID });
 const FANOUT_STREAMS = [1, 100, 1000];
 const BENCHMARKS = new URL('../BENCHMARKS.md', import.meta.url);
 
@@ -46,12 +50,55 @@ async function fanoutOnly() {
   }
 }
 
-async function measure(target: BenchProcess, path: string, body?: string) {
+const rss: Record<string, number> = {};
+
+async function measure(target: BenchProcess, path: string, body?: string, arm?: string) {
   const options = { target, path, ...(body ? { body, token: TOKEN } : {}) };
   await load({ ...options, connections: 4, seconds: Math.min(2, SECONDS) });
   const runs: LoadResult[] = [];
   for (const connections of [1, 10]) runs.push(await load({ ...options, connections, seconds: SECONDS }));
+  if (arm) rss[arm] = target.rssMiB();
   return runs;
+}
+
+/**
+ * Shared-store round trips per dashboard: a gateway on Redis, cold (first request), warm (the next one), and per
+ * request over a closed-loop run at 10 connections (MONITOR slows Redis: that run's throughput is not reported).
+ */
+async function redisRoundTrips(
+  start: (script: string, env: Record<string, string>) => Promise<BenchProcess>,
+  warmFile: string,
+) {
+  const redis = await startBenchRedis();
+  try {
+    const gateway = await start('src/server.ts', { GATEWAY_CONFIG_FILE: warmFile, REDIS_URL: redis.url });
+    const one = async () => {
+      await redis.reset();
+      await gql(gateway.url, TOKEN, DASHBOARD_QUERY);
+      return redis.counts();
+    };
+    const cold = await one();
+    const warm = await one();
+    await redis.reset();
+    const run = await load({
+      target: gateway,
+      path: '/graphql',
+      body: DASHBOARD,
+      token: TOKEN,
+      connections: 10,
+      seconds: Math.min(3, SECONDS),
+    });
+    const counted = await redis.counts();
+    const requests = Math.max(1, Math.round(run.requestsPerSecond * Math.min(3, SECONDS)));
+    await gateway.stop();
+    return {
+      cold,
+      warm,
+      underLoad: { requests, roundTrips: counted.roundTrips, perRequest: counted.roundTrips / requests },
+    };
+  } finally {
+    await redis.stop();
+  }
 }
 
 async function main() {
@@ -74,6 +121,15 @@ async function main() {
     });
     const g1 = await start('src/server.ts', { GATEWAY_CONFIG_FILE: coldFile });
     const g2 = await start('src/server.ts', { GATEWAY_CONFIG_FILE: warmFile });
+    const manifest = writeJson('persisted-documents.json', { [DASHBOARD_ID]: DASHBOARD_QUERY });
+    const persistedConfig = gatewayConfig(sim, TOKEN, 60) as Record<string, any>;
+    persistedConfig.security = {
+      ...persistedConfig.security,
+      persistedOperations: { manifest, requiredFor: ['viewer'] },
+    };
+    const p2 = await start('src/server.ts', {
+      GATEWAY_CONFIG_FILE: writeJson('persisted.json', persistedConfig),
+    });
 
     const calls = {
       first: await countCalls(sim, () => gql(g2.url, TOKEN, DASHBOARD_QUERY)),
@@ -86,8 +142,14 @@ async function main() {
       F1: await measure(f1, '/graphql', JSON.stringify({ query: '{ hello }' })),
       D0: await measure(d0, '/'),
       G1: await measure(g1, '/graphql', DASHBOARD),
-      G2: await measure(g2, '/graphql', DASHBOARD),
+      G2: await measure(g2, '/graphql', DASHBOARD, 'G2'),
+      P2: await measure(p2, '/graphql', PERSISTED, 'P2'),
     };
+    rss.F1 = f1.rssMiB();
+    rss.D0 = d0.rssMiB();
+    rss.G1 = g1.rssMiB();
+    const armsLoad = loadavg()[0]!;
+    const redis = await redisRoundTrips(start, warmFile);
 
     const delays: Array<{ delayMs: number; d0: LoadResult; g1: LoadResult }> = [];
     for (const delayMs of [5, 50]) {
@@ -111,7 +173,17 @@ async function main() {
     writeFileSync(
       BENCHMARKS,
       withFanoutSection(
-        report({ machine, seconds: SECONDS, calls, minimum: MINIMUM_CALLS, arms, delays }),
+        report({
+          machine,
+          seconds: SECONDS,
+          calls,
+          minimum: MINIMUM_CALLS,
+          arms,
+          delays,
+          rss,
+          redis,
+          loadAverage: armsLoad,
+        }),
         fanoutSection({ results: fanout, seconds: SECONDS, machine, loadAverage }),
       ),
     );
@@ -121,6 +193,8 @@ async function main() {
         {
           calls,
           arms,
+          rss,
+          redis,
           delays: delays.map((d) => ({ delayMs: d.delayMs, d0p50: d.d0.p50, g1p50: d.g1.p50 })),
         },
         null,
