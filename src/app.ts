@@ -17,6 +17,7 @@ import { createSecurityPlugins, securityOptions } from './security/index.ts';
 import type { Services } from './services.ts';
 import type { ProbeHandler } from './serving/probes.ts';
 import type { LoadShedder, ShedReason } from './serving/shedding.ts';
+import { useTracing } from './telemetry/use-tracing.ts';
 
 /** What the app needs beyond the services: who is calling, and whether the process may take traffic. */
 export interface AppDeps {
@@ -152,6 +153,7 @@ export function createApp({ services, authenticate, shedder, keyPrefix, graphiql
     plugins: [
       useBearerAuth(authenticate, callers),
       useOperationMetrics(services.metrics),
+      useTracing({ acceptTraceparent: services.config.tracing.acceptTraceparent }),
       // Each operation validates the cached reads it makes against a cache epoch read after it began.
       { onExecute: () => services.cache.begin(), onSubscribe: () => services.cache.begin() },
       ...createSecurityPlugins({

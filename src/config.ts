@@ -196,6 +196,15 @@ export const configFileSchema = z.object({
   live: liveSchema,
   auth: authSchema,
   security: securitySchema,
+  /** OpenTelemetry (on when OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set). */
+  tracing: z
+    .object({
+      /** Continue a caller's trace from its W3C `traceparent` header; false: every operation starts a trace. */
+      acceptTraceparent: z.boolean().default(true),
+      /** Send `traceparent` on calls to EMQX (platform and brokers), so their side can join the trace. */
+      propagateToUpstream: z.boolean().default(true),
+    })
+    .prefault({}),
   server: z
     .object({
       /** A client that has not sent its whole header block by then is cut off (header slowloris). */

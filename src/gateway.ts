@@ -30,6 +30,7 @@ import { createQuotaGuard } from './store/quotas.ts';
 import { createReadThroughCache } from './store/read-through.ts';
 import { createRedisStore } from './store/redis.ts';
 import type { Store } from './store/store.ts';
+import { tracedStore } from './telemetry/traced-store.ts';
 import { attachWebSocket } from './websocket.ts';
 
 /** Bumped whenever a cached value's shape changes, so replicas never read each other's old formats. */
@@ -46,6 +47,8 @@ export interface GatewayOptions {
   redisCommandTimeoutMs?: number;
   /** GraphiQL changes: the demo's token and example tabs. */
   graphiql?: GraphiQLCustomization;
+  /** OpenTelemetry is on (src/telemetry/tracing.ts): trace Redis commands and send `traceparent` upstream. */
+  tracing?: boolean;
 }
 
 /** The store most state uses (Redis with a local fallback), and the fleet's shared store alone. */
@@ -90,8 +93,16 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   const scrub = createSecretScrubber(secrets, pairs);
   const logger = createLogger({ level: config.logLevel, scrub, destination: options.logDestination });
   const metrics = createMetrics();
-  const { store, shared } = createStores(config, logger, options);
-  const http = createHttpClient({ ...config.upstream, logger, metrics });
+  const stores = createStores(config, logger, options);
+  // With tracing on (src/server.ts), every Redis command is a span; off, the stores are used as they are.
+  const store = options.tracing ? tracedStore(stores.store) : stores.store;
+  const shared = options.tracing ? tracedStore(stores.shared) : stores.shared;
+  const http = createHttpClient({
+    ...config.upstream,
+    logger,
+    metrics,
+    propagateTraceContext: Boolean(options.tracing) && config.tracing.propagateToUpstream,
+  });
   const quotas = createQuotaGuard({
     store,
     quotas: config.platform.quotas,

@@ -1,6 +1,8 @@
 import { ConfigError, loadConfig } from './config.ts';
 import { createGateway, KEY_PREFIX } from './gateway.ts';
 import { checkRedis, type RedisCheck } from './store/preflight.ts';
+import { startTracing } from './telemetry/tracing.ts';
+import { version } from './version.ts';
 
 /** The only entry that listens: load config → gateway → listen; SIGTERM/SIGINT drain and exit 0. */
 async function main() {
@@ -21,7 +23,8 @@ async function main() {
     console.error(`emqx-cloud-gateway refuses to start.\n  ${redis.reason}`);
     process.exit(78);
   }
-  const gateway = createGateway(config);
+  const tracing = startTracing(process.env, version);
+  const gateway = createGateway(config, { tracing: tracing.enabled });
   if (redis.outcome === 'unreachable') {
     gateway.logger.warn(
       { reason: redis.reason },
@@ -43,6 +46,8 @@ async function main() {
     stopping = true;
     gateway.logger.info({ signal }, 'draining');
     await gateway.shutdown();
+    // The last spans (the drain's requests) go out before exit.
+    await tracing.shutdown().catch(() => undefined);
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Metrics } from '../metrics.ts';
 import type { CircuitBreaker } from '../resilience/breaker.ts';
 import type { ReadThroughCache } from '../store/read-through.ts';
+import { inSpan } from '../telemetry/spans.ts';
 import type { BrokerTransport } from './api.ts';
 import { brokerCacheKey } from './cache-keys.ts';
 import type { BrokerCall, BrokerReply, BrokerRequest } from './call.ts';
@@ -40,14 +41,25 @@ export function createBrokerTransport(options: BrokerTransportOptions): BrokerTr
         return { ...reply, freshness: { source: 'UPSTREAM', fetchedAt: Date.now() } };
       }
       const key = brokerCacheKey(deploymentId, request.domain, request.path.path, request.query);
-      const read = await cache.read(key, {
-        ttlMs: options.ttlMs,
-        staleTtlMs: Math.max(options.staleTtlMs, options.ttlMs),
-        schema: replySchema,
-        fetch: () => send(request),
-        refreshInBackground: false,
-      });
-      options.metrics?.cacheReads.inc({ kind: `broker:${request.domain}`, source: read.source });
+      const kind = `broker:${request.domain}`;
+      // The cache read is a span of its own: its source says hit (CACHE, STALE) or miss (UPSTREAM, with the
+      // upstream call as its child when this request made it).
+      const read = await inSpan(
+        `cache.read ${kind}`,
+        { 'cache.kind': kind, 'emqx.deployment': deploymentId },
+        async (span) => {
+          const result = await cache.read(key, {
+            ttlMs: options.ttlMs,
+            staleTtlMs: Math.max(options.staleTtlMs, options.ttlMs),
+            schema: replySchema,
+            fetch: () => send(request),
+            refreshInBackground: false,
+          });
+          span.setAttribute('cache.source', result.source);
+          return result;
+        },
+      );
+      options.metrics?.cacheReads.inc({ kind, source: read.source });
       return { ...read.value, freshness: { source: read.source, fetchedAt: read.fetchedAt } };
     },
   };

@@ -3,6 +3,7 @@ import { OutcomeUnknownError, UpstreamUnavailableError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { abortReason, type Budget, currentBudget } from '../resilience/deadline.ts';
+import { inSpan, SpanKind, SpanStatusCode, traceHeaders } from '../telemetry/spans.ts';
 
 /**
  * The life of one upstream call, written once: auth → URL → send with timeouts → status → parse.
@@ -47,6 +48,8 @@ export interface HttpClientOptions {
   readRetries?: number;
   logger: Logger;
   metrics?: Metrics;
+  /** Send the active trace's W3C `traceparent` to EMQX (`tracing.propagateToUpstream`). @default false */
+  propagateTraceContext?: boolean;
 }
 
 export type HttpClient = {
@@ -107,6 +110,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         accept: 'application/json',
         ...(call.body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(call.requestId ? { 'x-request-id': call.requestId } : {}),
+        ...(options.propagateTraceContext ? traceHeaders() : {}),
       },
       body: call.body === undefined ? undefined : JSON.stringify(call.body),
       signal,
@@ -133,7 +137,24 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const sentAt = performance.now();
       const capped = budget !== undefined && budget.remainingMs() < timeoutMs;
       try {
-        const reply = await once(call, budget);
+        const reply = await inSpan(
+          call.endpoint.includes(' ') ? call.endpoint : `${call.method} ${call.endpoint}`,
+          {
+            'emqx.api': call.api,
+            'http.request.method': call.method,
+            // The route template (`/clients/{}`) or the platform endpoint's name: never a path with IDs in it.
+            'url.template': call.endpoint.replace(/^[A-Z]+ /, ''),
+            'server.address': new URL(call.url).host,
+            ...(attempt > 1 ? { 'http.request.resend_count': attempt - 1 } : {}),
+          },
+          async (span) => {
+            const answer = await once(call, budget);
+            span.setAttribute('http.response.status_code', answer.status);
+            if (answer.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+            return answer;
+          },
+          SpanKind.CLIENT,
+        );
         options.metrics?.upstreamCalls.inc({ ...labels, status: String(reply.status) });
         options.metrics?.upstreamSeconds.observe(labels, (performance.now() - started) / 1000);
         options.logger.debug(

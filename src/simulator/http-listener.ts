@@ -141,6 +141,7 @@ async function serve(
     body: body.toString('utf8'),
     status,
     at,
+    ...(typeof req.headers.traceparent === 'string' ? { traceparent: req.headers.traceparent } : {}),
   });
   if (outcome.hang || !outcome.response) return;
   if (outcome.delayMs) await connections.wait(outcome.delayMs);

@@ -34,6 +34,8 @@ export interface RequestLogEntry {
   body: string;
   status: number;
   at: number;
+  /** The W3C trace context the caller sent, if any (the only header kept: never credentials). */
+  traceparent?: string;
 }
 
 /** A fault switch for one target: answer with a fixed status/body, add latency, or never answer. */
