@@ -36,9 +36,11 @@ export function createStatusWatch({ catalog, intervalMs, logger }: StatusWatchOp
     }
   });
 
+  // `fresh`: an expired list is refreshed before it is answered, so a change shows within one TTL, not two (the
+  // stale answer would be seen first and the refreshed one only at the next tick). The same one fetch per TTL.
   const refresh = () =>
     void catalog
-      .list()
+      .list(undefined, { fresh: true })
       .catch((error: unknown) => logger.debug({ err: error }, 'status watch: catalog read failed'));
 
   return {
