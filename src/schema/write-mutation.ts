@@ -48,6 +48,30 @@ const argumentsOf = (args: unknown) => {
   return rest;
 };
 
+const scopeOf = (spec: { operation: string }, context: GatewayContext, key: string) => ({
+  caller: context.caller.name,
+  field: spec.operation,
+  key,
+});
+
+/**
+ * A keyed repeat that validation now refuses although its first run succeeded with the very same arguments: a
+ * check that depends on the time (a ban's `until`, in the future then, past now). The first answer stands, as
+ * for any repeat; null when there is no such recorded run.
+ */
+async function recordedAnswer<Result>(
+  spec: { operation: string },
+  rawArgs: unknown,
+  context: GatewayContext,
+  error: unknown,
+): Promise<(() => Result) | null> {
+  if (!(error instanceof BadUserInputError) || error.extensions.field === 'idempotencyKey') return null;
+  const key = (rawArgs as { idempotencyKey?: unknown } | null)?.idempotencyKey;
+  const dryRun = (rawArgs as { dryRun?: unknown } | null)?.dryRun === true;
+  if (typeof key !== 'string' || dryRun) return null;
+  return context.services.idempotency.recorded<Result>(scopeOf(spec, context, key), argumentsOf(rawArgs));
+}
+
 async function perform<Parsed, Result>(
   spec: WriteMutation<Parsed, Result>,
   parsed: Parsed,
@@ -62,15 +86,31 @@ async function perform<Parsed, Result>(
     return { ...(await spec.preview(parsed, context)), dryRun: true } satisfies MaybeDryRun;
   }
   if (options.idempotencyKey === null) return spec.run(parsed, context);
-  const scope = { caller: context.caller.name, field: spec.operation, key: options.idempotencyKey };
   return context.services.idempotency.run(
-    scope,
+    scopeOf(spec, context, options.idempotencyKey),
     argumentsOf(rawArgs),
     () => spec.run(parsed, context),
     () => {
       line.repeat = true;
     },
   );
+}
+
+/** Answers a recorded first run again, with its audit line. */
+function replay<Result>(
+  recorded: () => Result,
+  line: Partial<AuditEntry>,
+  audit: (entry: Partial<AuditEntry>) => void,
+): Result {
+  line.repeat = true;
+  try {
+    const result = recorded();
+    audit({ outcome: 'success' });
+    return result;
+  } catch (error) {
+    audit(auditOutcomeOf(error));
+    throw error;
+  }
 }
 
 /** Builds the resolver of one mutation. */
@@ -108,6 +148,8 @@ export function writeMutation<Parsed, Result>(spec: WriteMutation<Parsed, Result
       audit({ outcome: items && items.failed > 0 ? 'partial' : 'success', ...(items ? { items } : {}) });
       return result;
     } catch (error) {
+      const recorded = await recordedAnswer<Result>(spec, rawArgs, context, error);
+      if (recorded) return replay(recorded, line, audit);
       audit(auditOutcomeOf(error));
       throw error;
     }

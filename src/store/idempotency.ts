@@ -7,6 +7,7 @@ import {
   UpstreamUnavailableError,
 } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { currentBudget, DeadlineExceededError, withoutBudget } from '../resilience/deadline.ts';
 import { decodeOutcome, encodeOutcome } from './outcome-codec.ts';
 import type { Store } from './store.ts';
 
@@ -78,6 +79,13 @@ export interface Idempotency {
    * one. Throws BAD_USER_INPUT for the key with other arguments, UPSTREAM_UNAVAILABLE when the store is down.
    */
   run<T>(scope: IdempotencyScope, args: unknown, work: () => Promise<T>, onRepeat?: () => void): Promise<T>;
+  /**
+   * The finished first run recorded for this scope and these very arguments, as a function that answers it as
+   * `run` would (returns the value or throws the error); null when there is none or the store cannot say. For a
+   * repeat that a check depending on the time now refuses (a ban's `until` has passed since): the first answer
+   * still stands.
+   */
+  recorded<T>(scope: IdempotencyScope, args: unknown): Promise<(() => T) | null>;
 }
 
 /** A stable text of JSON-like arguments: object keys sorted, Dates as ISO text. */
@@ -111,17 +119,11 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
   const keyOf = ({ caller, field, key }: IdempotencyScope) =>
     `${options.keyPrefix}idem:${createHash('sha256').update(`${caller}\0${field}\0${key}`).digest('base64url')}`;
 
-  async function shared<T>(run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch {
-      throw storeDown();
-    }
-  }
-
   async function finish(key: string, record: StoredRecord): Promise<void> {
     try {
-      await store.set(key, JSON.stringify(record), ttlMs);
+      // Bookkeeping outside the request's time budget: a write that ended as the budget ran out (the usual
+      // OUTCOME_UNKNOWN) must still be recorded, or its repeats could not answer it.
+      await withoutBudget(() => store.set(key, JSON.stringify(record), ttlMs));
     } catch (error) {
       // The pending record stays: repeats answer OUTCOME_UNKNOWN after its deadline, never a second write.
       logger.warn({ err: error }, 'could not record the outcome of an idempotent write');
@@ -142,7 +144,7 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
       () => {
         const next = JSON.stringify({ ...record, deadline: now() + pendingMs });
         renewing = renewing.then(() =>
-          store.set(key, next, ttlMs).then(
+          withoutBudget(() => store.set(key, next, ttlMs)).then(
             () => {
               current = next;
             },
@@ -171,7 +173,7 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
     } catch (error) {
       const held = await claim.release();
       if (!mayHaveWritten(error)) {
-        await store.delIfEquals(key, held).catch(() => undefined);
+        await withoutBudget(() => store.delIfEquals(key, held)).catch(() => undefined);
         throw error;
       }
       const kept = error instanceof ExpectedError ? error : new OutcomeUnknownError('The write');
@@ -189,10 +191,20 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
   }
 
   return {
+    async recorded<T>(scope: IdempotencyScope, args: unknown) {
+      const text = await store.get(keyOf(scope)).catch(() => null);
+      if (text === null) return null;
+      const record = JSON.parse(text) as StoredRecord;
+      if (record.state !== 'done' || record.hash !== argumentsHash(args)) return null;
+      return () => answer<T>(record);
+    },
     async run(scope, args, work, onRepeat) {
       const key = keyOf(scope);
       const hash = argumentsHash(args);
       const waitUntil = now() + maxWaitMs;
+      /** Until when a failed look is tried again: one pending window, then the deadline of the run waited for. */
+      let lookUntil = now() + pendingMs;
+      let sawPending = false;
       for (;;) {
         const owner = JSON.stringify({
           state: 'pending',
@@ -200,8 +212,29 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
           owner: randomUUID(),
           deadline: now() + pendingMs,
         });
-        if (await shared(() => store.setIfAbsent(key, owner, ttlMs))) return runFirst(key, hash, owner, work);
-        const text = await shared(() => store.get(key));
+        let claimed = false;
+        let text: string | null = null;
+        try {
+          claimed = await store.setIfAbsent(key, owner, ttlMs);
+          if (!claimed) text = await store.get(key);
+        } catch (error) {
+          // This request's own time ran out (or its caller left) while the first run it waits for had not answered.
+          if (currentBudget()?.signal.aborted || error instanceof DeadlineExceededError) {
+            if (!sawPending) throw error;
+            onRepeat?.();
+            throw new OutcomeUnknownError(
+              `The first ${scope.field} with this idempotencyKey`,
+              "no answer came back within this request's time budget",
+            );
+          }
+          // A slow answer from a connected store (a busy replica, a command timeout) is looked at again for a
+          // while: a claim whose reply was lost shows up as a pending record and is waited for, never run twice.
+          // A store that is not connected refuses at once (no key is no key).
+          if (!store.isReady() || now() > Math.min(lookUntil, waitUntil)) throw storeDown();
+          await delay(pollMs);
+          continue;
+        }
+        if (claimed) return runFirst(key, hash, owner, work);
         if (text === null) continue; // freed by a refused first run, or expired: claim it again
         const record = JSON.parse(text) as StoredRecord;
         if (record.hash !== hash) {
@@ -218,6 +251,8 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
           onRepeat?.();
           throw new OutcomeUnknownError(`The first ${scope.field} with this idempotencyKey`);
         }
+        lookUntil = record.deadline;
+        sawPending = true;
         await delay(pollMs);
       }
     },

@@ -1,7 +1,9 @@
 import type { MqttClient } from 'mqtt';
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { OutcomeUnknownError } from '../../../src/errors.ts';
 import { createLogger } from '../../../src/logger.ts';
+import { createBudget, withBudget } from '../../../src/resilience/deadline.ts';
 import { createIdempotency } from '../../../src/store/idempotency.ts';
 import { createRedisStore } from '../../../src/store/redis.ts';
 import type { Store } from '../../../src/store/store.ts';
@@ -172,6 +174,29 @@ describe('a batch answer with a failed item', () => {
   });
 });
 
+describe('a repeat that a check depending on the time would now refuse', () => {
+  it('createBan whose until has passed since the first run: the repeat answers the first result', async () => {
+    const BAN = `mutation($key: String, $until: DateTime) {
+      createBan(deploymentId: "${V5}", input: { kind: CLIENT_ID, who: "idem-short-ban", until: $until }, idempotencyKey: $key)
+        ${result('CreateBanSuccess', 'ban { kind who until }')}
+    }`;
+    const until = new Date(Date.now() + 1_500);
+    const variables = { key: newKey('ban'), until: until.toISOString() };
+    const first = await gql(0, BAN, variables);
+    expect(first).toMatchObject({ __typename: 'CreateBanSuccess', ban: { who: 'idem-short-ban' } });
+    // The same request once `until` is in the past: as a new request it would be BAD_USER_INPUT.
+    while (Date.now() <= until.getTime() + 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await gql(0, BAN, { ...variables, key: newKey('fresh') })).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.until',
+    });
+    expect(await gql(0, BAN, variables)).toEqual(first);
+    expect(await gql('process', BAN, variables)).toEqual(first);
+    expect(writesTo(stack, V5).filter((w) => w.rawPath.endsWith('/banned'))).toHaveLength(1);
+    expect(auditLines().at(-1)).toMatchObject({ operation: 'createBan', outcome: 'success', repeat: true });
+  });
+});
+
 describe('the same key with other arguments', () => {
   it('is BAD_USER_INPUT naming idempotencyKey, and sends nothing', async () => {
     const key = newKey('other');
@@ -218,8 +243,9 @@ describe('an OUTCOME_UNKNOWN first result', () => {
     // A repeat on the other replica while the first hangs: it waits for the first run's outcome.
     while (publishes().length === 0) await new Promise((resolve) => setImmediate(resolve));
     const waiting = gql('process', PUBLISH, variables);
-    expect(await first).toMatchObject({ code: 'OUTCOME_UNKNOWN' });
-    expect(await waiting).toMatchObject({ code: 'OUTCOME_UNKNOWN' });
+    const [firstAnswer, waitingAnswer] = [await first, await waiting];
+    expect(firstAnswer, JSON.stringify(firstAnswer)).toMatchObject({ code: 'OUTCOME_UNKNOWN' });
+    expect(waitingAnswer, JSON.stringify(waitingAnswer)).toMatchObject({ code: 'OUTCOME_UNKNOWN' });
     stack.sim.faults.clear();
     // The broker answers again, but the key keeps its outcome: the caller reconciles by reading.
     expect(await gql(0, PUBLISH, variables)).toMatchObject({ code: 'OUTCOME_UNKNOWN' });
@@ -235,6 +261,10 @@ describe('a first run that outlasts the pending window', () => {
   /** Pending claims written after the first one: the renewals of a running first run. */
   const renewals: Array<{ deadline: number }> = [];
   let clock = 0;
+  /** How many coming reads of the store fail, as a slow Redis answers a busy replica. */
+  let failLooks = 0;
+  /** Reads of the store that answered. */
+  let looks = 0;
   const pendingMs = 40;
   let idempotency: ReturnType<typeof createIdempotency>;
   beforeAll(async () => {
@@ -242,6 +272,15 @@ describe('a first run that outlasts the pending window', () => {
     for (let i = 0; i < 200 && !store.isReady(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
     const observed: Store = {
       ...store,
+      async get(key) {
+        if (failLooks > 0) {
+          failLooks--;
+          throw new Error('Command timed out');
+        }
+        const text = await store.get(key);
+        looks++;
+        return text;
+      },
       async set(key, value, ttlMs) {
         await store.set(key, value, ttlMs);
         const record = JSON.parse(value);
@@ -291,6 +330,53 @@ describe('a first run that outlasts the pending window', () => {
     state.finish('updated');
     expect(await first).toBe('updated');
     expect(await repeat).toBe('updated');
+    expect(state.runs).toBe(1);
+  });
+
+  it('a waiting repeat whose look at the store failed once gave up with UPSTREAM_UNAVAILABLE: it now looks again', async () => {
+    const scope = { caller: 'operator-key', field: 'publish', key: newKey('slow-look') };
+    const { state, work } = firstRun();
+    const first = idempotency.run(scope, { topic: 't' }, work);
+    looks = 0;
+    const repeat = idempotency.run(scope, { topic: 't' }, work);
+    // Once the repeat has seen the pending first run, its next looks fail.
+    for (let i = 0; i < 400 && looks === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    failLooks = 3;
+    for (let i = 0; i < 400 && failLooks > 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(failLooks).toBe(0);
+    state.finish('published');
+    expect(await first).toBe('published');
+    expect(await repeat).toBe('published');
+    expect(state.runs).toBe(1);
+  });
+
+  it('a first run that ends as its request budget runs out still records its outcome', async () => {
+    const scope = { caller: 'operator-key', field: 'publish', key: newKey('budget') };
+    const budget = createBudget(30);
+    // The write gives up exactly when the request's time is up, as an unanswered upstream call does.
+    const hung = () =>
+      new Promise<string>((_, reject) =>
+        budget.signal.addEventListener('abort', () => reject(new OutcomeUnknownError('POST /publish')), {
+          once: true,
+        }),
+      );
+    const first = withBudget(budget, () => idempotency.run(scope, { topic: 'b' }, hung));
+    await expect(first).rejects.toMatchObject({ code: 'OUTCOME_UNKNOWN' });
+    const recorded = await idempotency.recorded<string>(scope, { topic: 'b' });
+    expect(recorded).not.toBeNull();
+    expect(() => recorded!()).toThrow(/was not retried/);
+  });
+
+  it('a repeat whose own request budget ran out while it waited answered "store unreachable": now OUTCOME_UNKNOWN', async () => {
+    const scope = { caller: 'operator-key', field: 'publish', key: newKey('waiter-budget') };
+    const { state, work } = firstRun();
+    const first = idempotency.run(scope, { topic: 'w' }, work);
+    looks = 0;
+    const repeat = withBudget(createBudget(50), () => idempotency.run(scope, { topic: 'w' }, work));
+    await expect(repeat).rejects.toMatchObject({ code: 'OUTCOME_UNKNOWN' });
+    expect(looks).toBeGreaterThan(0);
+    state.finish('done');
+    expect(await first).toBe('done');
     expect(state.runs).toBe(1);
   });
 
